@@ -1,0 +1,3 @@
+from groupbot.cli import main
+
+raise SystemExit(main())

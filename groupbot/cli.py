@@ -1,0 +1,120 @@
+"""The `groupbot` command: run, db upgrade, export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import sys
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from groupbot import __version__
+from groupbot.config import Config, ConfigError, load_config
+from groupbot.domain.inventory import EXPORT_FIELDS
+from groupbot.logs import setup_logging
+
+DEFAULT_CONFIG = "config.toml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", default=None,
+                        help=f"config file (default: {DEFAULT_CONFIG} if it exists)")
+    parser = argparse.ArgumentParser(
+        prog="groupbot", parents=[common],
+        description="Keeps an inventory of work groups and cuts overlapping chats.")
+    parser.add_argument("--version", action="version", version=f"groupbot {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", parents=[common], help="run the bot (long polling)",
+                         description="Run the bot with long polling until SIGINT/SIGTERM.")
+    run.add_argument("--no-migrate", action="store_true",
+                     help="do not apply pending database migrations first")
+    run.set_defaults(handler=_run)
+
+    db = sub.add_parser("db", parents=[common], help="database maintenance",
+                        description="Database maintenance.")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = db_sub.add_parser("upgrade", parents=[common], help="apply database migrations",
+                                description="Apply Alembic migrations up to the latest.")
+    upgrade.set_defaults(handler=_db_upgrade)
+
+    export = sub.add_parser("export", parents=[common], help="print the group inventory",
+                            description="Print the group inventory to stdout.")
+    export.add_argument("--format", choices=("json", "csv"), default="json",
+                        help="output format (default: json)")
+    export.set_defaults(handler=_export)
+    return parser
+
+
+def _config_path(args: argparse.Namespace) -> Path | None:
+    if args.config:
+        return Path(args.config)
+    default = Path(DEFAULT_CONFIG)
+    return default if default.exists() else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(_config_path(args), require_token=args.handler is _run)
+    except ConfigError as exc:
+        print(f"groupbot: config error: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(config.log_level, config.telegram.token)
+    try:
+        return args.handler(args, config) or 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
+    from groupbot.app import run_bot  # noqa: PLC0415 - keeps other commands light
+    from groupbot.telegram.poller import FatalPollingError  # noqa: PLC0415
+    from telegram.error import InvalidToken  # noqa: PLC0415
+
+    try:
+        asyncio.run(run_bot(config, migrate=not args.no_migrate))
+    except (InvalidToken, FatalPollingError):
+        print("groupbot: Telegram rejected the bot token (check telegram.token)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace, config: Config) -> int:
+    from groupbot.storage.migrate import upgrade  # noqa: PLC0415
+
+    upgrade(config.database.url)
+    print("database is up to date")
+    return 0
+
+
+def _export(args: argparse.Namespace, config: Config) -> int:
+    from groupbot.services.groups import GroupService  # noqa: PLC0415
+    from groupbot.storage.db import make_engine  # noqa: PLC0415
+
+    async def records():
+        engine = make_engine(config.database.url)
+        try:
+            return await GroupService(engine, config.tz).inventory()
+        finally:
+            await engine.dispose()
+
+    try:
+        rows = [r.export_row() for r in asyncio.run(records())]
+    except (OperationalError, ProgrammingError) as exc:
+        print(f"groupbot: cannot read the database ({exc.orig}); run `groupbot db upgrade`",
+              file=sys.stderr)
+        return 1
+    if args.format == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return 0

@@ -1,0 +1,167 @@
+"""TOML configuration as frozen dataclasses, with environment overrides and clear errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+LANGUAGES = ("zh", "en")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class ConfigError(Exception):
+    """A configuration problem, described in one line that names the key."""
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    """How to reach Telegram and who may administer the bot."""
+
+    token: str = ""
+    base_url: str = DEFAULT_BASE_URL
+    admin_chat_id: int | None = None
+    admins: tuple[int, ...] = ()
+    poll_timeout: int = 30
+    admin_cache_seconds: int = 60
+
+    def __repr__(self) -> str:
+        # The token must never reach logs or tracebacks through a repr.
+        return f"TelegramConfig(base_url={self.base_url!r}, admin_chat_id={self.admin_chat_id})"
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """Where the inventory is stored."""
+
+    url: str = "sqlite:///groupbot.db"
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """When scheduled work runs."""
+
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration."""
+
+    language: str = "zh"
+    log_level: str = "INFO"
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.schedule.timezone)
+
+
+ENV_OVERRIDES = {
+    "GROUPBOT_TELEGRAM_TOKEN": ("telegram", "token"),
+    "GROUPBOT_DATABASE_URL": ("database", "url"),
+}
+
+
+def load_config(path: str | Path | None, *, require_token: bool = False) -> Config:
+    """Read the TOML file (if any), apply environment overrides and validate."""
+    raw = _read_toml(Path(path)) if path is not None else {}
+    for env_name, (section, key) in ENV_OVERRIDES.items():
+        value = os.environ.get(env_name)
+        if value:
+            raw.setdefault(section, {})
+            if not isinstance(raw[section], dict):
+                raise ConfigError(f"[{section}] must be a table")
+            raw[section][key] = value
+    config = _build(Config, raw, "")
+    _validate(config, require_token=require_token)
+    return config
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _build(cls: type, raw: dict, prefix: str):
+    """Turn one TOML table into dataclass `cls`, rejecting unknown keys and wrong types."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'} must be a table")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    for key in raw:
+        if key not in names:
+            raise ConfigError(f"unknown config key: {prefix}{key}")
+    values = {}
+    for name in names & raw.keys():
+        hint = hints[name]
+        if dataclasses.is_dataclass(hint):
+            values[name] = _build(hint, raw[name], f"{prefix}{name}.")
+        else:
+            values[name] = _coerce(raw[name], hint, f"{prefix}{name}")
+    return cls(**values)
+
+
+def _coerce(value, hint, key: str):
+    """Check one value against its annotated type."""
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        if value is None:
+            return None
+        (inner,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _coerce(value, inner, key)
+    if origin is tuple:
+        inner = typing.get_args(hint)[0]
+        if not isinstance(value, list):
+            raise ConfigError(f"{key} must be a list of {inner.__name__}")
+        return tuple(_coerce(v, inner, f"{key}[{i}]") for i, v in enumerate(value))
+    if hint is int and isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value)
+    if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{key} must be an integer, got {value!r}")
+    if hint is str and not isinstance(value, str):
+        raise ConfigError(f"{key} must be a string, got {value!r}")
+    if hint is bool and not isinstance(value, bool):
+        raise ConfigError(f"{key} must be true or false, got {value!r}")
+    return value
+
+
+def _validate(config: Config, *, require_token: bool) -> None:
+    tg = config.telegram
+    if require_token and not tg.token:
+        raise ConfigError(
+            "telegram.token is missing: set it in the config file or GROUPBOT_TELEGRAM_TOKEN"
+        )
+    if tg.token and not TOKEN_PATTERN.match(tg.token):
+        raise ConfigError("telegram.token does not look like a bot token (123456:ABC-DEF…)")
+    if not tg.base_url.startswith(("http://", "https://")):
+        raise ConfigError("telegram.base_url must start with http:// or https://")
+    if tg.poll_timeout < 0 or tg.admin_cache_seconds < 0:
+        raise ConfigError("telegram.poll_timeout and admin_cache_seconds must not be negative")
+    if config.language not in LANGUAGES:
+        raise ConfigError(f"language must be one of {', '.join(LANGUAGES)}")
+    if config.log_level.upper() not in LOG_LEVELS:
+        raise ConfigError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
+    if not config.database.url.startswith(("sqlite:", "postgresql:", "postgres:", "postgresql+")):
+        raise ConfigError("database.url must be a sqlite:/// or postgresql:// URL")
+    try:
+        ZoneInfo(config.schedule.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"schedule.timezone is not a known time zone: "
+                          f"{config.schedule.timezone!r}") from None

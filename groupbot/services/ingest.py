@@ -1,0 +1,142 @@
+"""Use case: commit a batch of updates (their effects, inbox rows and offset) in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import tzinfo
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from groupbot.domain.activity import ActivityBatch, summarise
+from groupbot.domain.clock import utcnow
+from groupbot.domain.events import (
+    PRESENT_STATUSES,
+    BotStatusChanged,
+    ChatMigrated,
+    ChatRef,
+    Event,
+    GroupStatus,
+)
+from groupbot.storage import activity, group_rows, inbox
+from groupbot.storage.group_rows import GroupKey
+from groupbot.storage.inbox import InboxItem
+from groupbot.storage.merge_rows import rekey_group
+
+SYSTEM = "system"
+
+
+def user_actor(user_id: int | None) -> str:
+    """How a Telegram user is named in the audit log."""
+    return f"user:{user_id}" if user_id is not None else SYSTEM
+
+
+class IngestService:
+    """Applies updates exactly once: effects and the new offset commit together."""
+
+    def __init__(self, engine: AsyncEngine, tz: tzinfo):
+        self._engine = engine
+        self._tz = tz
+        # Primary keys never change, so caching them saves a lookup per batch.
+        self._groups: dict[int, GroupKey] = {}
+        self._members: dict[int, int] = {}
+
+    async def offset(self) -> int | None:
+        """The next update id owed to us."""
+        async with self._engine.connect() as conn:
+            return await inbox.get_offset(conn)
+
+    async def commit(self, events: Iterable[Event], items: list[InboxItem],
+                     next_offset: int | None) -> None:
+        """Apply events, store inbox items and move the offset, all or nothing."""
+        batch = summarise(events, self._tz)
+        try:
+            async with self._engine.begin() as conn:
+                await self._apply(conn, batch)
+                await inbox.add_items(conn, items, utcnow())
+                if next_offset is not None:
+                    await inbox.set_offset(conn, next_offset)
+        except BaseException:
+            # A rolled-back transaction may have cached rows that do not exist.
+            self._groups.clear()
+            self._members.clear()
+            raise
+
+    async def _apply(self, conn: AsyncConnection, batch: ActivityBatch) -> None:
+        for event in batch.structural:
+            if isinstance(event, ChatMigrated):
+                await self._migrate(conn, event)
+            elif isinstance(event, BotStatusChanged):
+                await self._bot_status(conn, event)
+        group_pk = await self._resolve_groups(conn, batch.chats)
+        await activity.upsert_members(conn, batch)
+        member_pk = await self._member_pks(conn, list(batch.people))
+        await activity.write_counters(conn, batch, group_pk, member_pk)
+
+    async def _migrate(self, conn: AsyncConnection, event: ChatMigrated) -> None:
+        self._groups.pop(event.old_chat_id, None)
+        self._groups.pop(event.new_chat_id, None)
+        await rekey_group(conn, event.old_chat_id, event.new_chat_id, at=event.at, actor=SYSTEM)
+
+    async def _bot_status(self, conn: AsyncConnection, event: BotStatusChanged) -> None:
+        actor = user_actor(event.actor.user_id if event.actor else None)
+        key = await self._group(conn, event.chat, actor=actor, via="bot_added")
+        at = event.at
+        if event.status in PRESENT_STATUSES:
+            if key.status == GroupStatus.BOT_REMOVED:
+                await group_rows.set_status(conn, key, GroupStatus.ACTIVE, at=at, actor=actor,
+                                            reason="bot added again")
+            await group_rows.update_group(conn, key.pk, at,
+                                          bot_is_admin=event.status == "administrator")
+        else:
+            await group_rows.set_status(conn, key, GroupStatus.BOT_REMOVED, at=at, actor=actor,
+                                        reason=f"bot {event.status}", bot_is_admin=False)
+
+    async def _group(self, conn: AsyncConnection, chat: ChatRef, *, actor: str,
+                     via: str) -> GroupKey:
+        key = self._groups.get(chat.chat_id) or await group_rows.find_group(conn, chat.chat_id)
+        if key is None:
+            key = await group_rows.register_group(
+                conn, chat_id=chat.chat_id, title=chat.title or "", chat_type=chat.chat_type,
+                at=utcnow(), actor=actor, via=via)
+        self._groups[chat.chat_id] = key
+        return key
+
+    async def _resolve_groups(self, conn: AsyncConnection,
+                              chats: dict[int, ChatRef]) -> dict[int, int]:
+        """Primary keys of every chat in the batch, registering unknown ones, tracking titles."""
+        missing = [cid for cid in chats if cid not in self._groups]
+        self._groups.update(await group_rows.find_groups(conn, missing))
+        pks = {}
+        for chat_id, chat in chats.items():
+            key = await self._group(conn, chat, actor=SYSTEM, via="message")
+            if chat.title is not None and chat.title != key.title:
+                await self._retitle(conn, key, chat.title)
+            pks[chat_id] = key.pk
+        return pks
+
+    async def _retitle(self, conn: AsyncConnection, key: GroupKey, title: str) -> None:
+        now = utcnow()
+        await group_rows.update_group(conn, key.pk, now, title=title[:255])
+        await group_rows.audit_event(conn, at=now, actor=SYSTEM, action="title_changed",
+                                     group_pk=key.pk, old=key.title, new=title)
+        key.title = title
+
+    async def _member_pks(self, conn: AsyncConnection, user_ids: list[int]) -> dict[int, int]:
+        missing = [uid for uid in user_ids if uid not in self._members]
+        if missing:
+            self._members.update(await activity.member_ids(conn, missing))
+        return {uid: self._members[uid] for uid in user_ids}
+
+    async def pending(self, limit: int = 100) -> list[InboxItem]:
+        """Inbox updates still owed a handler, oldest first."""
+        async with self._engine.connect() as conn:
+            return await inbox.pending_items(conn, limit)
+
+    async def finish(self, update_id: int, state: str, error: str | None = None) -> None:
+        """Close an inbox update after its handler ran (payload erased when done)."""
+        async with self._engine.begin() as conn:
+            await inbox.finish_item(conn, update_id, state, error)
+
+    async def dispose(self) -> None:
+        """Close database connections."""
+        await self._engine.dispose()

@@ -1,0 +1,157 @@
+"""Batched counter writes: members, memberships, daily group and member activity."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, case, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from groupbot.domain.activity import ActivityBatch
+from groupbot.domain.clock import as_utc
+from groupbot.domain.events import PRESENT_STATUSES
+from groupbot.storage.group_rows import TELEGRAM, groups
+from groupbot.storage.sqlx import greatest, least, upsert
+from groupbot.storage.tables import GroupActivity, Member, MemberActivity, Membership
+
+members = Member.__table__
+memberships = Membership.__table__
+group_activity = GroupActivity.__table__
+member_activity = MemberActivity.__table__
+ABSENT = ("left", "kicked")
+
+
+async def upsert_members(conn: AsyncConnection, batch: ActivityBatch) -> None:
+    """Insert or refresh everyone the batch saw; names follow the latest sighting."""
+    rows = [
+        {"platform": TELEGRAM, "user_id": uid, "display_name": seen.person.display_name[:255],
+         "username": seen.person.username, "is_bot": seen.person.is_bot,
+         "first_seen": as_utc(seen.first_seen), "last_seen": as_utc(seen.last_seen)}
+        for uid, seen in batch.people.items()
+    ]
+    if not rows:
+        return
+    stmt = upsert(conn, members)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[members.c.platform, members.c.user_id],
+        set_={
+            "display_name": stmt.excluded.display_name,
+            "username": stmt.excluded.username,
+            "first_seen": least(members.c.first_seen, stmt.excluded.first_seen),
+            "last_seen": greatest(members.c.last_seen, stmt.excluded.last_seen),
+        },
+    )
+    await conn.execute(stmt, rows)
+
+
+async def member_ids(conn: AsyncConnection, user_ids: list[int]) -> dict[int, int]:
+    """Map Telegram user ids to member primary keys."""
+    found: dict[int, int] = {}
+    for start in range(0, len(user_ids), 500):  # stay under bound-parameter limits
+        chunk = user_ids[start:start + 500]
+        rows = await conn.execute(select(members.c.user_id, members.c.id).where(
+            members.c.platform == TELEGRAM, members.c.user_id.in_(chunk)))
+        found.update({r.user_id: r.id for r in rows})
+    return found
+
+
+def membership_rows(batch: ActivityBatch, group_pk: dict[int, int],
+                    member_pk: dict[int, int]) -> tuple[list[dict], list[dict]]:
+    """Split presence into rows with an explicit status change and rows seen by messages only."""
+    with_status, seen_only = [], []
+    for (chat_id, uid), p in batch.presence.items():
+        row = {"group_id": group_pk[chat_id], "member_id": member_pk[uid],
+               "first_seen": as_utc(p.first_seen), "last_seen": as_utc(p.last_seen),
+               "message_count": p.messages}
+        if p.status is None:
+            row.update(status="member", joined_at=None, left_at=None)
+            seen_only.append(row)
+        else:
+            present = p.status in PRESENT_STATUSES
+            at = as_utc(p.status_at)
+            row.update(status=p.status, joined_at=at if present else None,
+                       left_at=None if present else at)
+            with_status.append(row)
+    return with_status, seen_only
+
+
+async def upsert_memberships(conn: AsyncConnection, with_status: list[dict],
+                             seen_only: list[dict]) -> None:
+    """Add message counts and spans; explicit statuses win, a message brings a leaver back."""
+    for rows, explicit in ((with_status, True), (seen_only, False)):
+        if not rows:
+            continue
+        stmt = upsert(conn, memberships)
+        ex, cur = stmt.excluded, memberships.c
+        was_absent = cur.status.in_(ABSENT)
+        set_ = {
+            "message_count": cur.message_count + ex.message_count,
+            "first_seen": least(cur.first_seen, ex.first_seen),
+            "last_seen": greatest(cur.last_seen, ex.last_seen),
+        }
+        if explicit:
+            set_.update(
+                status=ex.status,
+                joined_at=case((ex.joined_at.is_(None), cur.joined_at),
+                               ((cur.joined_at.is_(None)) | was_absent, ex.joined_at),
+                               else_=cur.joined_at),
+                left_at=case((ex.left_at.is_(None), cur.left_at), else_=ex.left_at),
+            )
+        else:
+            set_["status"] = case((was_absent, literal("member")), else_=cur.status)
+        stmt = stmt.on_conflict_do_update(index_elements=[cur.group_id, cur.member_id], set_=set_)
+        await conn.execute(stmt, rows)
+
+
+async def add_group_days(conn: AsyncConnection, rows: list[dict]) -> None:
+    """Add per-day message counts to groups."""
+    if not rows:
+        return
+    stmt = upsert(conn, group_activity)
+    ex, cur = stmt.excluded, group_activity.c
+    await conn.execute(stmt.on_conflict_do_update(
+        index_elements=[cur.group_id, cur.day],
+        set_={"messages": cur.messages + ex.messages,
+              "bot_messages": cur.bot_messages + ex.bot_messages,
+              "service_messages": cur.service_messages + ex.service_messages},
+    ), rows)
+
+
+async def add_member_days(conn: AsyncConnection, rows: list[dict]) -> None:
+    """Add per-day message counts to members in groups."""
+    if not rows:
+        return
+    stmt = upsert(conn, member_activity)
+    cur = member_activity.c
+    await conn.execute(stmt.on_conflict_do_update(
+        index_elements=[cur.group_id, cur.day, cur.member_id],
+        set_={"messages": cur.messages + stmt.excluded.messages},
+    ), rows)
+
+
+async def touch_last_active(conn: AsyncConnection, rows: list[dict]) -> None:
+    """Move each group's last human activity forward (never back)."""
+    if not rows:
+        return
+    at = bindparam("at")
+    await conn.execute(
+        update(groups).where(groups.c.id == bindparam("pk"))
+        .values(last_active=greatest(groups.c.last_active, at)),
+        rows,
+    )
+
+
+async def write_counters(conn: AsyncConnection, batch: ActivityBatch,
+                         group_pk: dict[int, int], member_pk: dict[int, int]) -> None:
+    """Apply every counter of a batch."""
+    await upsert_memberships(conn, *membership_rows(batch, group_pk, member_pk))
+    await add_group_days(conn, [
+        {"group_id": group_pk[chat_id], "day": day, "messages": c.messages,
+         "bot_messages": c.bot_messages, "service_messages": c.service_messages}
+        for (chat_id, day), c in batch.group_days.items()
+    ])
+    await add_member_days(conn, [
+        {"group_id": group_pk[chat_id], "member_id": member_pk[uid], "day": day, "messages": n}
+        for (chat_id, uid, day), n in batch.member_days.items()
+    ])
+    await touch_last_active(conn, [
+        {"pk": group_pk[chat_id], "at": as_utc(at)} for chat_id, at in batch.last_active.items()
+    ])

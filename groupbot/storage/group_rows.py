@@ -1,0 +1,92 @@
+"""Row-level operations on groups and the audit log, on a Core connection inside a transaction."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from groupbot.domain.clock import as_utc
+from groupbot.domain.events import GroupStatus
+from groupbot.storage.tables import AuditLog, Group
+
+TELEGRAM = "telegram"
+groups = Group.__table__
+audit = AuditLog.__table__
+
+
+@dataclass(slots=True)
+class GroupKey:
+    """What ingestion needs to know about a stored group."""
+
+    pk: int
+    title: str
+    status: str
+
+
+async def audit_event(conn: AsyncConnection, *, at: datetime, actor: str, action: str,
+                      group_pk: int | None, **detail) -> None:
+    """Record one state change."""
+    await conn.execute(insert(audit).values(
+        at=as_utc(at), actor=actor, action=action, group_id=group_pk,
+        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+    ))
+
+
+async def find_group(conn: AsyncConnection, chat_id: int | str,
+                     platform: str = TELEGRAM) -> GroupKey | None:
+    """Look a group up by its platform id."""
+    row = (await conn.execute(
+        select(groups.c.id, groups.c.title, groups.c.status)
+        .where(groups.c.platform == platform, groups.c.chat_id == str(chat_id))
+    )).first()
+    return GroupKey(row.id, row.title, row.status) if row else None
+
+
+async def find_groups(conn: AsyncConnection, chat_ids: list[int]) -> dict[int, GroupKey]:
+    """Look up many Telegram groups at once."""
+    if not chat_ids:
+        return {}
+    rows = await conn.execute(
+        select(groups.c.id, groups.c.chat_id, groups.c.title, groups.c.status)
+        .where(groups.c.platform == TELEGRAM, groups.c.chat_id.in_([str(c) for c in chat_ids]))
+    )
+    return {int(r.chat_id): GroupKey(r.id, r.title, r.status) for r in rows}
+
+
+async def register_group(conn: AsyncConnection, *, chat_id: int, title: str, chat_type: str,
+                         at: datetime, actor: str, via: str) -> GroupKey:
+    """Insert a new Telegram group and audit its registration."""
+    at = as_utc(at)
+    pk = (await conn.execute(insert(groups).values(
+        platform=TELEGRAM, chat_id=str(chat_id), chat_type=chat_type, title=title or "",
+        status=GroupStatus.ACTIVE, registered_at=at, updated_at=at,
+    ).returning(groups.c.id))).scalar_one()
+    await audit_event(conn, at=at, actor=actor, action="registered", group_pk=pk,
+                      via=via, title=title)
+    return GroupKey(pk, title or "", GroupStatus.ACTIVE)
+
+
+async def update_group(conn: AsyncConnection, pk: int, at: datetime, **values) -> None:
+    """Change columns of one group, stamping updated_at."""
+    await conn.execute(update(groups).where(groups.c.id == pk)
+                       .values(updated_at=as_utc(at), **values))
+
+
+async def set_status(conn: AsyncConnection, key: GroupKey, status: str, *, at: datetime,
+                     actor: str, reason: str, **extra) -> None:
+    """Move a group to another lifecycle status, audited."""
+    if key.status == status:
+        return
+    await update_group(conn, key.pk, at, status=status, **extra)
+    await audit_event(conn, at=at, actor=actor, action="status", group_pk=key.pk,
+                      old=key.status, new=status, reason=reason)
+    key.status = status
+
+
+async def count_groups(conn: AsyncConnection) -> int:
+    """How many groups are registered."""
+    return (await conn.execute(select(func.count()).select_from(groups))).scalar_one()

@@ -1,0 +1,34 @@
+"""Small SQL building blocks that work the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import case
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+def upsert(conn: AsyncConnection, table):
+    """An INSERT that supports on_conflict_do_update for the connection's dialect."""
+    module = sqlite if conn.dialect.name == "sqlite" else postgresql
+    return module.insert(table)
+
+
+def least(current, incoming):
+    """The earlier of two nullable values, as SQL."""
+    return case(
+        (current.is_(None), incoming),
+        (incoming.is_(None), current),
+        (incoming < current, incoming),
+        else_=current,
+    )
+
+
+def greatest(current, incoming):
+    """The later of two nullable values, as SQL."""
+    return case(
+        (current.is_(None), incoming),
+        (incoming.is_(None), current),
+        (incoming > current, incoming),
+        else_=current,
+    )
+

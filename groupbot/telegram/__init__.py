@@ -1,0 +1,1 @@
+"""Thin Telegram adapter: durable polling, handlers, rendering and sending."""

@@ -1,0 +1,140 @@
+"""Thin handlers: parse the update, call one service, render the answer."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from telegram import ChatMember, ChatMemberUpdated, Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    Application,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from groupbot.domain.inventory import PURPOSE_MAX_CHARS, PurposeError
+from groupbot.services.groups import GroupService, UnknownGroup
+from groupbot.telegram import render
+from groupbot.telegram.permissions import AdminChecker
+from groupbot.telegram.sender import Sender
+from groupbot.telegram.texts import text
+
+log = logging.getLogger(__name__)
+GROUP_CHATS = (ChatType.GROUP, ChatType.SUPERGROUP)
+PRESENT = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER,
+                     ChatMember.RESTRICTED})
+
+
+@dataclass
+class Handlers:
+    """The bot's command and membership handlers with their dependencies."""
+
+    groups: GroupService
+    admins: AdminChecker
+    sender: Sender
+    language: str
+    tz: tzinfo
+    admin_chat_id: int | None
+
+    def _t(self, key: str, **values) -> str:
+        return text(key, self.language, **values)
+
+    async def _reply(self, update: Update, body: str) -> None:
+        await self.sender.text(update.effective_chat.id, body)
+
+    async def bot_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Bot added, promoted or demoted: refresh facts and say what it can see."""
+        change: ChatMemberUpdated = update.my_chat_member
+        chat, new_status = change.chat, change.new_chat_member.status
+        if chat.type not in GROUP_CHATS or new_status not in PRESENT:
+            return  # removals were recorded by ingestion already
+        await self.refresh_facts(context, chat.id)
+        sees_all = new_status == ChatMember.ADMINISTRATOR or context.bot.can_read_all_group_messages
+        lines = []
+        if change.old_chat_member.status not in PRESENT:
+            lines.append(self._t("welcome", title=chat.title or chat.id))
+        if lines or (change.old_chat_member.status == ChatMember.ADMINISTRATOR) != sees_all:
+            lines.append(self._t("welcome_ok" if sees_all else "welcome_no_rights"))
+        await self.sender.text(chat.id, "\n\n".join(lines))
+
+    async def refresh_facts(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+        """Read owner and member count from Telegram into the record."""
+        count = await context.bot.get_chat_member_count(chat_id)
+        owner = next((a.user for a in await context.bot.get_chat_administrators(chat_id)
+                      if a.status == ChatMember.OWNER), None)
+        await self.groups.set_facts(
+            chat_id, member_count=count,
+            owner_user_id=owner.id if owner else None,
+            owner_name=owner.full_name if owner else None,
+        )
+
+    async def purpose(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/purpose <text> (alias /register): record what the group is for."""
+        message = update.effective_message
+        if message.chat.type not in GROUP_CHATS:
+            return await self._reply(update, self._t("group_only"))
+        if not await self.admins.may_manage_group(message):
+            return await self._reply(update, self._t("not_group_admin"))
+        parts = (message.text or "").split(maxsplit=1)
+        try:
+            user_id = message.from_user.id if message.sender_chat is None else None
+            purpose = await self.groups.set_purpose(
+                message.chat.id, parts[1] if len(parts) > 1 else None, user_id)
+        except PurposeError as exc:
+            key = "purpose_too_long" if exc.reason == "too_long" else "purpose_usage"
+            return await self._reply(update, self._t(key, limit=PURPOSE_MAX_CHARS))
+        except UnknownGroup:
+            return await self._reply(update, self._t("unknown_group"))
+        await self._reply(update, self._t("purpose_set", purpose=purpose))
+
+    async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/status: this group's record."""
+        chat = update.effective_chat
+        if chat.type not in GROUP_CHATS:
+            return await self._reply(update, self._t("group_only"))
+        count = await context.bot.get_chat_member_count(chat.id)
+        await self.groups.set_facts(chat.id, member_count=count)
+        record = await self.groups.record(chat.id)
+        if record is None:
+            return await self._reply(update, self._t("unknown_group"))
+        await self._reply(update, render.group_status(record, self.tz, self.language))
+
+    async def inventory(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/groups: inventory summary, configured admins in the admin chat only."""
+        user = update.effective_user
+        if not self.admins.is_bot_admin(user.id if user else None):
+            return await self._reply(update, self._t("not_bot_admin"))
+        chat = update.effective_chat
+        in_admin_chat = (chat.id == self.admin_chat_id if self.admin_chat_id is not None
+                         else chat.type == ChatType.PRIVATE)
+        if not in_admin_chat:
+            return await self._reply(update, self._t("admin_chat_only"))
+        summary = await self.groups.summary()
+        await self._reply(update, render.inventory_summary(summary, self.language))
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start and /help."""
+        await self._reply(update, self._t("help"))
+
+    async def unknown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Commands we do not know: answer in private, or when addressed to us by name."""
+        message = update.effective_message
+        first = (message.text or "").split(maxsplit=1)[0]
+        addressed = first.lower().endswith("@" + (context.bot.username or "").lower())
+        if message.chat.type == ChatType.PRIVATE or addressed:
+            await self._reply(update, self._t("unknown_command"))
+
+
+def register_handlers(app: Application, handlers: Handlers) -> None:
+    """Wire handlers; order matters only in that the catch-all unknown command comes last."""
+    app.add_handler(ChatMemberHandler(handlers.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(CommandHandler(["purpose", "register"], handlers.purpose))
+    app.add_handler(CommandHandler("status", handlers.status))
+    app.add_handler(CommandHandler("groups", handlers.inventory))
+    app.add_handler(CommandHandler(["start", "help"], handlers.help))
+    app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown))

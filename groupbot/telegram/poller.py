@@ -1,0 +1,185 @@
+"""Durable long polling: an update is acknowledged to Telegram only after it is committed.
+
+PTB's Updater advances the getUpdates offset as soon as updates are queued in memory, so a
+crash would lose them. Here the offset moves in the same transaction as the updates' effects,
+and the next getUpdates (which is what acknowledges them) is sent only after that commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import httpx
+from sqlalchemy.exc import SQLAlchemyError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from groupbot.domain.events import Event, MembershipChanged
+from groupbot.services.ingest import IngestService
+from groupbot.storage.errors import is_transient
+from groupbot.storage.inbox import InboxItem
+from groupbot.telegram.dispatcher import Dispatcher
+from groupbot.telegram.updates import ALLOWED_UPDATES, Translated, translate
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = 30.0
+
+
+class FatalPollingError(RuntimeError):
+    """Polling cannot go on (e.g. the token was rejected)."""
+
+
+class _Stopped(Exception):
+    """Asked to stop while waiting for the database; nothing was acknowledged."""
+
+
+class DurablePoller:
+    """Fetch → commit (effects + offset) → acknowledge by fetching again."""
+
+    def __init__(self, application: Application, ingest: IngestService, dispatcher: Dispatcher,
+                 *, timeout: int, retry_delay: float = 1.0, limit: int = 100):
+        self._app = application
+        self._ingest = ingest
+        self._dispatcher = dispatcher
+        self._timeout = timeout
+        self._retry_delay = retry_delay
+        self._limit = limit
+        self._client: httpx.AsyncClient | None = None
+        self._offset: int | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll until `stop` is set; raises FatalPollingError on a rejected token."""
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, read=self._timeout + 10.0))
+        try:
+            self._offset = await self._retrying(stop, self._ingest.offset)
+            while not stop.is_set():
+                updates = await self._fetch(stop)
+                if updates:
+                    await self._commit(updates, stop)
+        except _Stopped:
+            log.info("stopped while the database was unavailable")
+        finally:
+            await self._client.aclose()
+
+    async def _fetch(self, stop: asyncio.Event) -> list[dict] | None:
+        """One getUpdates call, abandoned (unacknowledged) if `stop` is set meanwhile."""
+        task = asyncio.ensure_future(self._get_updates())
+        stopper = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if not task.done():
+            task.cancel()
+            return None
+        try:
+            return task.result()
+        except InvalidToken as exc:
+            raise FatalPollingError("Telegram rejected the bot token") from exc
+        except RetryAfter as exc:
+            seconds = exc.retry_after
+            await self._sleep(stop, float(getattr(seconds, "total_seconds", lambda: seconds)()))
+        except (TelegramError, httpx.HTTPError, ValueError) as exc:
+            log.warning("getUpdates failed (%s); retrying", exc)
+            await self._sleep(stop, self._retry_delay)
+        return None
+
+    async def _get_updates(self) -> list[dict]:
+        """Raw getUpdates: plain dicts, because parsing is left to the few updates that need it."""
+        params = {"timeout": self._timeout, "limit": self._limit,
+                  "allowed_updates": ALLOWED_UPDATES}
+        if self._offset is not None:
+            params["offset"] = self._offset
+        response = await self._client.post(f"{self._app.bot.base_url}/getUpdates", json=params)
+        body = response.json()
+        if body.get("ok"):
+            return body["result"]
+        raise _api_error(body)
+
+    async def _commit(self, updates: list[dict], stop: asyncio.Event) -> None:
+        fresh = [u for u in updates if self._offset is None or u["update_id"] >= self._offset]
+        if not fresh:
+            return
+        next_offset = max(u["update_id"] for u in fresh) + 1
+        translated = [_translate(u, self._app.bot.id) for u in fresh]
+        events = [e for t in translated for e in t.events]
+        items = [t.item for t in translated if t.item is not None]
+        try:
+            await self._retrying(stop, self._ingest.commit, events, items, next_offset)
+        except SQLAlchemyError as exc:
+            log.error("batch rejected by the database (%s); committing one by one", exc)
+            await self._commit_singly(translated, stop)
+            await self._retrying(stop, self._ingest.commit, [], [], next_offset)
+        self._offset = next_offset
+        changed = {e.chat.chat_id for e in events if isinstance(e, MembershipChanged)}
+        self._dispatcher.wake(changed)
+
+    async def _commit_singly(self, translated: list[_Outcome], stop: asyncio.Event) -> None:
+        """Isolate the update a database rejects; it is quarantined, the rest go in."""
+        for outcome in translated:
+            items = [outcome.item] if outcome.item else []
+            try:
+                await self._retrying(stop, self._ingest.commit, outcome.events, items, None)
+            except SQLAlchemyError as exc:
+                log.error("update %s quarantined: %s", outcome.update_id, exc)
+                bad = InboxItem(outcome.update_id, outcome.kind, None, "failed", repr(exc))
+                await self._retrying(stop, self._ingest.commit, [], [bad], None)
+
+    async def _retrying(self, stop: asyncio.Event, action, *args):
+        """Run `action`, waiting out a database that is down; other database errors raise."""
+        delay = self._retry_delay
+        while True:
+            try:
+                return await action(*args)
+            except SQLAlchemyError as exc:
+                if not is_transient(exc):
+                    raise
+                log.warning("database unavailable (%s); nothing acknowledged, retry in %.0fs",
+                            type(exc).__name__, delay)
+            except OSError as exc:
+                log.warning("database unreachable (%s); retry in %.0fs", exc, delay)
+            if await self._sleep(stop, delay):
+                raise _Stopped
+            delay = min(delay * 2, MAX_BACKOFF)
+
+    @staticmethod
+    async def _sleep(stop: asyncio.Event, seconds: float) -> bool:
+        """Sleep unless stopped; True when stopped."""
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=seconds)
+        except TimeoutError:
+            return False
+        return True
+
+
+def _api_error(body: dict) -> TelegramError:
+    """The PTB exception matching a Bot API error answer."""
+    description = str(body.get("description", "unknown error"))
+    retry_after = (body.get("parameters") or {}).get("retry_after")
+    if retry_after is not None:
+        return RetryAfter(int(retry_after))
+    if body.get("error_code") in (401, 404):
+        return InvalidToken(description)
+    return NetworkError(description)
+
+
+class _Outcome:
+    """One translated update with the inbox row it owes, if any."""
+
+    __slots__ = ("events", "item", "kind", "update_id")
+
+    def __init__(self, update_id: int, kind: str, events: list[Event], item: InboxItem | None):
+        self.update_id, self.kind, self.events, self.item = update_id, kind, events, item
+
+
+def _translate(update: dict, bot_id: int) -> _Outcome:
+    update_id = int(update["update_id"])
+    try:
+        result: Translated = translate(update, bot_id)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        log.warning("malformed update %s quarantined: %r", update_id, exc)
+        keys = ",".join(sorted(map(str, update)))
+        item = InboxItem(update_id, "malformed", None, "failed", f"{exc!r}; keys={keys}")
+        return _Outcome(update_id, "malformed", [], item)
+    item = (InboxItem(update_id, result.kind, result.handler_payload)
+            if result.handler_payload is not None else None)
+    return _Outcome(update_id, result.kind, result.events, item)
