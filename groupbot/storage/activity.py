@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, case, literal, select, update
+from sqlalchemy import bindparam, case, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.activity import ActivityBatch
@@ -81,7 +81,8 @@ async def upsert_memberships(conn: AsyncConnection, with_status: list[dict],
             continue
         stmt = upsert(conn, memberships)
         ex, cur = stmt.excluded, memberships.c
-        was_absent = cur.status.in_(ABSENT)
+        # Constants are inlined: executemany cannot expand an IN list per row.
+        was_absent = or_(*(cur.status == literal_column(f"'{s}'") for s in ABSENT))
         set_ = {
             "message_count": cur.message_count + ex.message_count,
             "first_seen": least(cur.first_seen, ex.first_seen),
@@ -96,7 +97,7 @@ async def upsert_memberships(conn: AsyncConnection, with_status: list[dict],
                 left_at=case((ex.left_at.is_(None), cur.left_at), else_=ex.left_at),
             )
         else:
-            set_["status"] = case((was_absent, literal("member")), else_=cur.status)
+            set_["status"] = case((was_absent, literal_column("'member'")), else_=cur.status)
         stmt = stmt.on_conflict_do_update(index_elements=[cur.group_id, cur.member_id], set_=set_)
         await conn.execute(stmt, rows)
 
@@ -131,7 +132,7 @@ async def touch_last_active(conn: AsyncConnection, rows: list[dict]) -> None:
     """Move each group's last human activity forward (never back)."""
     if not rows:
         return
-    at = bindparam("at")
+    at = bindparam("at", type_=groups.c.last_active.type)
     await conn.execute(
         update(groups).where(groups.c.id == bindparam("pk"))
         .values(last_active=greatest(groups.c.last_active, at)),
