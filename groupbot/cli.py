@@ -73,9 +73,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.app import run_bot  # noqa: PLC0415 - keeps other commands light
-    from groupbot.telegram.poller import FatalPollingError  # noqa: PLC0415
-    from telegram.error import InvalidToken  # noqa: PLC0415
+    from telegram.error import InvalidToken
+
+    from groupbot.app import run_bot
+    from groupbot.telegram.poller import FatalPollingError
 
     try:
         asyncio.run(run_bot(config, migrate=not args.no_migrate))
@@ -86,7 +87,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.storage.migrate import upgrade  # noqa: PLC0415
+    from groupbot.storage.migrate import upgrade
 
     upgrade(config.database.url)
     print("database is up to date")
@@ -94,8 +95,8 @@ def _db_upgrade(args: argparse.Namespace, config: Config) -> int:
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.services.groups import GroupService  # noqa: PLC0415
-    from groupbot.storage.db import make_engine  # noqa: PLC0415
+    from groupbot.services.groups import GroupService
+    from groupbot.storage.db import make_engine
 
     async def records():
         engine = make_engine(config.database.url)

@@ -129,7 +129,7 @@ async def test_bot_removed_keeps_rows_and_readding_reactivates(services):
 
 
 async def test_purpose_and_facts(services):
-    ingest, groups, engine = services
+    ingest, groups, _engine = services
     await ingest.commit([said(ALICE)], [], 2)
     assert await groups.set_purpose(-1001, " 消防  台账 ", 1) == "消防 台账"
     await groups.set_facts(-1001, member_count=25, owner_user_id=1, owner_name="王轩")

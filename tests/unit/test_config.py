@@ -64,7 +64,7 @@ def test_bad_config_names_the_key(tmp_path, body, names):
 def test_missing_token_only_matters_for_run(tmp_path):
     path = write(tmp_path, "[telegram]\nadmins = [1]\n")
     assert load_config(path).telegram.token == ""
-    with pytest.raises(ConfigError, match="telegram.token is missing"):
+    with pytest.raises(ConfigError, match=r"telegram\.token is missing"):
         load_config(path, require_token=True)
 
 
