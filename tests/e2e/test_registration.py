@@ -1,0 +1,110 @@
+"""Adding the bot registers the group; /purpose, /status and /groups work with permissions."""
+
+from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID, OWNER
+from tests.fakebot import (
+    bot_user_dict,
+    command_update,
+    group,
+    message_update,
+    my_chat_member_update,
+    user,
+)
+
+MEMBER = user(2, "李", "娜")
+
+
+async def test_added_as_member_registers_and_warns_about_rights(bot, work_group):
+    await bot.add_to_group(work_group, status="member")
+    (welcome,) = bot.replies(-1001)
+    assert "涌金门社区消防安全工作群" in welcome and "/purpose" in welcome
+    assert "不是本群管理员" in welcome
+    record = await bot.record(-1001)
+    assert record.status == "active" and record.bot_is_admin is False
+    assert (record.owner, record.member_count) == ("王 轩", 12)
+
+
+async def test_english_welcome_as_admin(start_bot, work_group):
+    bot = await start_bot(language="en")
+    await bot.add_to_group(work_group)
+    (welcome,) = bot.replies(-1001)
+    assert "/purpose" in welcome and "I can see activity" in welcome
+    assert (await bot.record(-1001)).bot_is_admin is True
+
+
+async def test_promotion_is_acknowledged(bot, work_group):
+    await bot.add_to_group(work_group, status="member")
+    await bot.push(my_chat_member_update(work_group, OWNER, bot_user_dict(bot.api), "member",
+                                         "administrator"))
+    assert "已能看到群内活动" in bot.replies(-1001)[-1]
+
+
+async def test_purpose_by_group_owner(bot, work_group):
+    await bot.add_to_group(work_group)
+    await bot.push(command_update(work_group, OWNER, "/purpose 消防检查台账报送"))
+    assert "消防检查台账报送" in bot.replies(-1001)[-1]
+    assert (await bot.record(-1001)).purpose == "消防检查台账报送"
+
+
+async def test_purpose_refused_for_plain_member(bot, work_group):
+    await bot.add_to_group(work_group)
+    bot.api.set_member(-1001, MEMBER, "member")
+    await bot.push(command_update(work_group, MEMBER, "/register 随便聊"))
+    assert "只有本群群主" in bot.replies(-1001)[-1]
+    assert (await bot.record(-1001)).purpose is None
+
+
+async def test_purpose_by_configured_admin_and_anonymous_admin(bot, work_group):
+    await bot.add_to_group(work_group)
+    await bot.push(command_update(work_group, user(ADMIN_ID, "督导"), "/register 网格管理"))
+    assert (await bot.record(-1001)).purpose == "网格管理"
+    anonymous = user(1087968824, "Group", is_bot=True)
+    await bot.push(command_update(work_group, anonymous, "/purpose 文明创建",
+                                  sender_chat=work_group))
+    assert (await bot.record(-1001)).purpose == "文明创建"
+
+
+async def test_bad_purposes_get_clear_answers(bot, work_group):
+    await bot.add_to_group(work_group)
+    await bot.push(command_update(work_group, OWNER, "/purpose"))
+    assert "用法" in bot.replies(-1001)[-1]
+    await bot.push(command_update(work_group, OWNER, "/purpose " + "消" * 500))
+    assert "太长" in bot.replies(-1001)[-1]
+    await bot.push(command_update(work_group, OWNER, "/purpose \u202e垃圾\x00分类\U0001f5d1"))
+    assert (await bot.record(-1001)).purpose == "垃圾 分类\U0001f5d1"
+
+
+async def test_status_shows_the_record(bot, work_group):
+    await bot.add_to_group(work_group)
+    bot.api.set_chat(-1001, title="涌金门社区消防安全工作群", member_count=30)
+    others = [user(10 + i, f"成员{i}") for i in range(3)]
+    await bot.push(*[message_update(work_group, u, text="收到") for u in others],
+                   message_update(work_group, user(77, "otherbot", is_bot=True), text="ping"))
+    await bot.push(command_update(work_group, OWNER, "/status"))
+    answer = bot.replies(-1001)[-1]
+    assert "已见 4 / 共 30" in answer  # three members and the owner who sent /status
+    assert "近 30 天消息：4" in answer  # the bot's message is not human activity
+    assert "负责人：王 轩" in answer
+
+
+async def test_groups_summary_for_admins_in_admin_chat(bot, work_group):
+    await bot.add_to_group(work_group)
+    admin_chat = group(ADMIN_CHAT, "groupbot 管理")
+    await bot.push(command_update(admin_chat, user(ADMIN_ID, "督导"), "/groups"))
+    summary = bot.replies(ADMIN_CHAT)[-1]
+    assert "工作群总览（共 2 个）" in summary  # the admin chat itself is registered too
+    await bot.push(command_update(admin_chat, MEMBER, "/groups"))
+    assert "只对 groupbot 管理员开放" in bot.replies(ADMIN_CHAT)[-1]
+    await bot.push(command_update(work_group, user(ADMIN_ID, "督导"), "/groups"))
+    assert "管理群" in bot.replies(-1001)[-1]
+
+
+async def test_unknown_commands(bot, work_group):
+    await bot.add_to_group(work_group)
+    before = len(bot.replies(-1001))
+    await bot.push(command_update(work_group, OWNER, "/weather"))
+    assert len(bot.replies(-1001)) == before  # may be meant for another bot
+    await bot.push(command_update(work_group, OWNER, "/weather@groupbot_test_bot"))
+    assert "不认识这个命令" in bot.replies(-1001)[-1]
+    private = {"id": 2, "type": "private", "first_name": "李"}
+    await bot.push(command_update(private, MEMBER, "/start"))
+    assert "/purpose" in bot.replies(2)[-1]
