@@ -87,11 +87,12 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
 
 async def run_bot(config: Config, *, migrate: bool = True) -> None:
     """`groupbot run`: migrate, then serve until SIGINT/SIGTERM."""
-    if migrate:
-        await upgrade_async(config.database.url)
     stop = asyncio.Event()
-    with _stop_on_signals(stop):
-        await serve(build_runtime(config), stop)
+    with _stop_on_signals(stop):  # before migrating, so an early SIGTERM is clean too
+        if migrate:
+            await upgrade_async(config.database.url)
+        if not stop.is_set():
+            await serve(build_runtime(config), stop)
 
 
 @contextlib.contextmanager

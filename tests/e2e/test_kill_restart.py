@@ -1,0 +1,113 @@
+"""Exactly-once ingestion: SIGKILL the real `groupbot run` process at random points."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from groupbot.storage.db import make_engine
+from groupbot.storage.tables import Group, GroupActivity, Membership
+from tests.fakebot import FakeBotApi, group, message_update, user
+
+GROUPS = 10
+MEMBERS = 8
+ROUNDS = 8
+
+
+def write_config(tmp_path, api: FakeBotApi, db_url: str):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'log_level = "INFO"\n[telegram]\ntoken = "{api.token}"\nbase_url = "{api.base_url}"\n'
+        f'poll_timeout = 1\n[database]\nurl = "{db_url}"\n', encoding="utf-8")
+    return path
+
+
+def start(config_path, log_path) -> subprocess.Popen:
+    log = open(log_path, "ab")  # noqa: SIM115 - the child owns it until it exits
+    return subprocess.Popen([sys.executable, "-m", "groupbot", "run", "--config",
+                             str(config_path)], stdout=log, stderr=subprocess.STDOUT)
+
+
+class Feeder(threading.Thread):
+    """Pushes group messages continuously, remembering how many each group got."""
+
+    def __init__(self, api: FakeBotApi, rng: random.Random, expected: Counter):
+        super().__init__(daemon=True)
+        self.api, self.rng, self.expected = api, random.Random(rng.random()), expected
+        self.halt = threading.Event()
+
+    def run(self) -> None:
+        while not self.halt.wait(0.01):
+            updates = []
+            for _ in range(self.rng.randrange(1, 60)):
+                g, m = self.rng.randrange(GROUPS), self.rng.randrange(MEMBERS)
+                chat = group(-1000 - g, f"第{g}网格群")
+                updates.append(message_update(chat, user(100 + m, f"网格员{m}"), text="收到"))
+                self.expected[-1000 - g] += 1
+            self.api.push_updates(updates)
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.join()
+
+
+async def totals(db_url: str) -> tuple[dict[int, int], int, int]:
+    engine = make_engine(db_url)
+    async with engine.connect() as conn:
+        per_group = dict((await conn.execute(
+            select(Group.chat_id, func.sum(GroupActivity.messages))
+            .join(GroupActivity, GroupActivity.group_id == Group.id).group_by(Group.chat_id))).all())
+        member_total = (await conn.execute(select(func.sum(Membership.message_count)))).scalar()
+        groups = (await conn.execute(select(func.count()).select_from(Group))).scalar()
+    await engine.dispose()
+    return {int(k): int(v) for k, v in per_group.items()}, int(member_total or 0), groups
+
+
+def test_sigkill_loses_and_doubles_nothing(db_url, tmp_path):
+    seed = int(os.environ.get("GROUPBOT_TEST_SEED", time.time()))
+    rng = random.Random(seed)
+    expected: Counter = Counter()
+    log_path = tmp_path / "bot.log"
+    with FakeBotApi() as api:
+        config = write_config(tmp_path, api, db_url)
+        for _ in range(ROUNDS):
+            proc = start(config, log_path)
+            feeder = Feeder(api, rng, expected)
+            feeder.start()
+            # Start-up takes about a second; traffic keeps flowing so kills land mid-ingestion.
+            time.sleep(rng.uniform(0.5, 3.0))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+            feeder.stop()
+        proc = start(config, log_path)
+        assert api.wait_for(lambda a: a.pending_count() == 0, timeout=60), log_path.read_text()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0, log_path.read_text()
+    per_group, member_total, groups = asyncio.run(totals(db_url))
+    total = sum(expected.values())
+    assert per_group == dict(expected), f"seed={seed}"
+    assert member_total == total, f"seed={seed}"
+    assert groups == GROUPS
+    log = log_path.read_text(encoding="utf-8", errors="replace")
+    assert api.token not in log
+    assert "Traceback" not in log
+
+
+def test_sigterm_stops_cleanly_while_idle(sqlite_url, tmp_path):
+    log_path = tmp_path / "bot.log"
+    with FakeBotApi() as api:
+        proc = start(write_config(tmp_path, api, sqlite_url), log_path)
+        assert api.wait_for(lambda a: a.get_updates_calls >= 1, timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    log = log_path.read_text(encoding="utf-8")
+    assert "groupbot is running" in log and api.token not in log
