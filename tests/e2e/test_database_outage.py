@@ -1,0 +1,107 @@
+"""A database that is down or read-only: nothing is acknowledged, nothing lost afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.e2e.conftest import OWNER
+from tests.fakebot import command_update, message_update, user
+
+
+class TcpProxy:
+    """A loopback TCP proxy to the database that can be cut and restored."""
+
+    def __init__(self, target_host: str, target_port: int):
+        self.target = (target_host, target_port)
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def cut(self) -> None:
+        """Refuse new connections and drop live ones, as a crashed server would."""
+        self._server.close()
+        await self._server.wait_closed()
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
+
+    async def _serve(self, reader, writer) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.transport.abort()
+            return
+        self._writers.update({writer, up_writer})
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+
+    @staticmethod
+    async def _pipe(reader, writer) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.transport.abort()
+
+
+async def wait_until(predicate, timeout=15.0):
+    for _ in range(int(timeout / 0.05)):
+        if await predicate():
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("GROUPBOT_TEST_DATABASE_URL"),
+                    reason="GROUPBOT_TEST_DATABASE_URL is not set")
+async def test_postgres_down_then_back(start_bot, db_url, work_group):
+    if not db_url.startswith("postgres"):
+        pytest.skip("runs once, on the PostgreSQL backend")
+    parsed = make_url(db_url)
+    proxy = TcpProxy(parsed.host or "127.0.0.1", parsed.port or 5432)
+    await proxy.start()
+    bot = await start_bot(url=parsed.set(host="127.0.0.1", port=proxy.port)
+                          .render_as_string(hide_password=False))
+    await bot.add_to_group(work_group)
+    await bot.push(message_update(work_group, OWNER, text="a"))
+    await proxy.cut()
+    acknowledged = bot.api.confirmed_offset
+    bot.api.push_updates([message_update(work_group, user(5 + i, f"u{i}"), text="b")
+                          for i in range(20)] + [command_update(work_group, OWNER, "/status")])
+    await asyncio.sleep(2.0)
+    assert bot.api.confirmed_offset == acknowledged  # nothing acknowledged while down
+    assert not bot.task.done()
+    await proxy.start()  # the database is back on the same port
+    await bot.settle(timeout=40)
+    record = await bot.record(-1001)
+    assert record.messages_30d == 22 and record.members_seen == 21
+    assert "近 30 天消息：22" in bot.replies(-1001)[-1]
+
+
+async def test_read_only_sqlite_acknowledges_nothing(start_bot, sqlite_url, work_group, api):
+    writable = await start_bot(url=sqlite_url)
+    await writable.add_to_group(work_group)
+    writable.stop.set()
+    await writable.task
+    path = make_url(sqlite_url).database
+    read_only = await start_bot(url=f"sqlite:///file:{path}?mode=ro&uri=true")
+    acknowledged = api.confirmed_offset
+    api.push_updates([message_update(work_group, OWNER, text="x") for _ in range(5)])
+    await asyncio.sleep(1.5)
+    assert api.confirmed_offset == acknowledged and not read_only.task.done()
+    read_only.stop.set()
+    await read_only.task
+    again = await start_bot(url=sqlite_url)
+    await again.settle()
+    assert (await again.record(-1001)).messages_30d == 5
