@@ -18,6 +18,7 @@ from groupbot.domain.events import (
     GroupStatus,
 )
 from groupbot.storage import activity, group_rows, inbox
+from groupbot.storage.db import reader
 from groupbot.storage.group_rows import GroupKey
 from groupbot.storage.inbox import InboxItem
 from groupbot.storage.merge_rows import rekey_group
@@ -35,14 +36,16 @@ class IngestService:
 
     def __init__(self, engine: AsyncEngine, tz: tzinfo):
         self._engine = engine
+        self._reader = reader(engine)
         self._tz = tz
-        # Primary keys never change, so caching them saves a lookup per batch.
+        # Primary keys never change, so caching them saves a lookup per batch; a member's
+        # row is rewritten only when they are new or their name changed.
         self._groups: dict[int, GroupKey] = {}
-        self._members: dict[int, int] = {}
+        self._members: dict[int, tuple[int, str, str | None]] = {}
 
     async def offset(self) -> int | None:
         """The next update id owed to us."""
-        async with self._engine.connect() as conn:
+        async with self._reader.connect() as conn:
             return await inbox.get_offset(conn)
 
     async def commit(self, events: Iterable[Event], items: list[InboxItem],
@@ -68,8 +71,7 @@ class IngestService:
             elif isinstance(event, BotStatusChanged):
                 await self._bot_status(conn, event)
         group_pk = await self._resolve_groups(conn, batch.chats)
-        await activity.upsert_members(conn, batch)
-        member_pk = await self._member_pks(conn, list(batch.people))
+        member_pk = await self._resolve_members(conn, batch)
         await activity.write_counters(conn, batch, group_pk, member_pk)
 
     async def _migrate(self, conn: AsyncConnection, event: ChatMigrated) -> None:
@@ -121,15 +123,23 @@ class IngestService:
                                      group_pk=key.pk, old=key.title, new=title)
         key.title = title
 
-    async def _member_pks(self, conn: AsyncConnection, user_ids: list[int]) -> dict[int, int]:
-        missing = [uid for uid in user_ids if uid not in self._members]
-        if missing:
-            self._members.update(await activity.member_ids(conn, missing))
-        return {uid: self._members[uid] for uid in user_ids}
+    async def _resolve_members(self, conn: AsyncConnection, batch: ActivityBatch) -> dict[int, int]:
+        """Primary keys of everyone in the batch, writing only new or renamed people."""
+        changed = [seen for uid, seen in batch.people.items()
+                   if self._members.get(uid, (0, None, None))[1:]
+                   != (seen.person.display_name, seen.person.username)]
+        await activity.upsert_members(conn, changed)
+        if changed:
+            pks = await activity.member_ids(conn, [seen.person.user_id for seen in changed])
+            for seen in changed:
+                person = seen.person
+                self._members[person.user_id] = (pks[person.user_id], person.display_name,
+                                                 person.username)
+        return {uid: self._members[uid][0] for uid in batch.people}
 
     async def pending(self, limit: int = 100) -> list[InboxItem]:
         """Inbox updates still owed a handler, oldest first."""
-        async with self._engine.connect() as conn:
+        async with self._reader.connect() as conn:
             return await inbox.pending_items(conn, limit)
 
     async def finish(self, update_id: int, state: str, error: str | None = None) -> None:

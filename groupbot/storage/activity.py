@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import bindparam, case, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from groupbot.domain.activity import ActivityBatch
+from groupbot.domain.activity import ActivityBatch, PersonSeen
 from groupbot.domain.clock import as_utc
 from groupbot.domain.events import PRESENT_STATUSES
 from groupbot.storage.group_rows import TELEGRAM, groups
@@ -19,27 +21,28 @@ member_activity = MemberActivity.__table__
 ABSENT = ("left", "kicked")
 
 
-async def upsert_members(conn: AsyncConnection, batch: ActivityBatch) -> None:
-    """Insert or refresh everyone the batch saw; names follow the latest sighting."""
-    rows = [
-        {"platform": TELEGRAM, "user_id": uid, "display_name": seen.person.display_name[:255],
-         "username": seen.person.username, "is_bot": seen.person.is_bot,
-         "first_seen": as_utc(seen.first_seen), "last_seen": as_utc(seen.last_seen)}
-        for uid, seen in batch.people.items()
-    ]
-    if not rows:
+async def upsert_members(conn: AsyncConnection, people: list[PersonSeen]) -> None:
+    """Insert new people, or rename known ones; the latest sighting names them."""
+    if not people:
         return
-    stmt = upsert(conn, members)
-    stmt = stmt.on_conflict_do_update(
+    rows = [{"platform": TELEGRAM, "user_id": seen.person.user_id,
+             "display_name": seen.person.display_name[:255], "username": seen.person.username,
+             "is_bot": seen.person.is_bot, "first_seen": as_utc(seen.first_seen)}
+            for seen in people]
+    await conn.execute(_members_upsert(conn.dialect.name), rows)
+
+
+@cache
+def _members_upsert(dialect: str):
+    stmt = upsert(dialect, members)
+    return stmt.on_conflict_do_update(
         index_elements=[members.c.platform, members.c.user_id],
         set_={
             "display_name": stmt.excluded.display_name,
             "username": stmt.excluded.username,
             "first_seen": least(members.c.first_seen, stmt.excluded.first_seen),
-            "last_seen": greatest(members.c.last_seen, stmt.excluded.last_seen),
         },
     )
-    await conn.execute(stmt, rows)
 
 
 async def member_ids(conn: AsyncConnection, user_ids: list[int]) -> dict[int, int]:
@@ -77,67 +80,79 @@ async def upsert_memberships(conn: AsyncConnection, with_status: list[dict],
                              seen_only: list[dict]) -> None:
     """Add message counts and spans; explicit statuses win, a message brings a leaver back."""
     for rows, explicit in ((with_status, True), (seen_only, False)):
-        if not rows:
-            continue
-        stmt = upsert(conn, memberships)
-        ex, cur = stmt.excluded, memberships.c
-        # Constants are inlined: executemany cannot expand an IN list per row.
-        was_absent = or_(*(cur.status == literal_column(f"'{s}'") for s in ABSENT))
-        set_ = {
-            "message_count": cur.message_count + ex.message_count,
-            "first_seen": least(cur.first_seen, ex.first_seen),
-            "last_seen": greatest(cur.last_seen, ex.last_seen),
-        }
-        if explicit:
-            set_.update(
-                status=ex.status,
-                joined_at=case((ex.joined_at.is_(None), cur.joined_at),
-                               ((cur.joined_at.is_(None)) | was_absent, ex.joined_at),
-                               else_=cur.joined_at),
-                left_at=case((ex.left_at.is_(None), cur.left_at), else_=ex.left_at),
-            )
-        else:
-            set_["status"] = case((was_absent, literal_column("'member'")), else_=cur.status)
-        stmt = stmt.on_conflict_do_update(index_elements=[cur.group_id, cur.member_id], set_=set_)
-        await conn.execute(stmt, rows)
+        if rows:
+            await conn.execute(_memberships_upsert(conn.dialect.name, explicit), rows)
+
+
+@cache
+def _memberships_upsert(dialect: str, explicit: bool):
+    stmt = upsert(dialect, memberships)
+    ex, cur = stmt.excluded, memberships.c
+    # Constants are inlined: executemany cannot expand an IN list per row.
+    was_absent = or_(*(cur.status == literal_column(f"'{s}'") for s in ABSENT))
+    set_ = {
+        "message_count": cur.message_count + ex.message_count,
+        "first_seen": least(cur.first_seen, ex.first_seen),
+        "last_seen": greatest(cur.last_seen, ex.last_seen),
+    }
+    if explicit:
+        set_.update(
+            status=ex.status,
+            joined_at=case((ex.joined_at.is_(None), cur.joined_at),
+                           ((cur.joined_at.is_(None)) | was_absent, ex.joined_at),
+                           else_=cur.joined_at),
+            left_at=case((ex.left_at.is_(None), cur.left_at), else_=ex.left_at),
+        )
+    else:
+        set_["status"] = case((was_absent, literal_column("'member'")), else_=cur.status)
+    return stmt.on_conflict_do_update(index_elements=[cur.group_id, cur.member_id], set_=set_)
 
 
 async def add_group_days(conn: AsyncConnection, rows: list[dict]) -> None:
     """Add per-day message counts to groups."""
-    if not rows:
-        return
-    stmt = upsert(conn, group_activity)
+    if rows:
+        await conn.execute(_group_days_upsert(conn.dialect.name), rows)
+
+
+@cache
+def _group_days_upsert(dialect: str):
+    stmt = upsert(dialect, group_activity)
     ex, cur = stmt.excluded, group_activity.c
-    await conn.execute(stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[cur.group_id, cur.day],
         set_={"messages": cur.messages + ex.messages,
               "bot_messages": cur.bot_messages + ex.bot_messages,
               "service_messages": cur.service_messages + ex.service_messages},
-    ), rows)
+    )
 
 
 async def add_member_days(conn: AsyncConnection, rows: list[dict]) -> None:
     """Add per-day message counts to members in groups."""
-    if not rows:
-        return
-    stmt = upsert(conn, member_activity)
+    if rows:
+        await conn.execute(_member_days_upsert(conn.dialect.name), rows)
+
+
+@cache
+def _member_days_upsert(dialect: str):
+    stmt = upsert(dialect, member_activity)
     cur = member_activity.c
-    await conn.execute(stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[cur.group_id, cur.day, cur.member_id],
         set_={"messages": cur.messages + stmt.excluded.messages},
-    ), rows)
+    )
 
 
 async def touch_last_active(conn: AsyncConnection, rows: list[dict]) -> None:
     """Move each group's last human activity forward (never back)."""
-    if not rows:
-        return
-    at = bindparam("at", type_=groups.c.last_active.type)
-    await conn.execute(
-        update(groups).where(groups.c.id == bindparam("pk"))
-        .values(last_active=greatest(groups.c.last_active, at)),
-        rows,
-    )
+    if rows:
+        await conn.execute(TOUCH_LAST_ACTIVE, rows)
+
+
+TOUCH_LAST_ACTIVE = (
+    update(groups).where(groups.c.id == bindparam("pk"))
+    .values(last_active=greatest(groups.c.last_active,
+                                 bindparam("at", type_=groups.c.last_active.type)))
+)
 
 
 async def write_counters(conn: AsyncConnection, batch: ActivityBatch,

@@ -52,6 +52,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # NORMAL is durable against a killed process in WAL mode; only power loss can drop a commit.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache per connection
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import BigInteger, cast, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
@@ -69,9 +69,9 @@ async def get_offset(conn: AsyncConnection) -> int | None:
 
 async def set_offset(conn: AsyncConnection, offset: int) -> None:
     """Advance the committed offset; it only moves forward."""
-    current = await get_offset(conn)
-    if current is not None and current >= offset:
-        return
     stmt = upsert(conn, state).values(key=OFFSET_KEY, value=str(offset))
-    await conn.execute(stmt.on_conflict_do_update(index_elements=[state.c.key],
-                                                  set_={"value": str(offset)}))
+    await conn.execute(stmt.on_conflict_do_update(
+        index_elements=[state.c.key], set_={"value": str(offset)},
+        # Stored as text, so compare as numbers: the offset must never move back.
+        where=cast(state.c.value, BigInteger) < offset,
+    ))

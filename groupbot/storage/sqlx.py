@@ -7,9 +7,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
-def upsert(conn: AsyncConnection, table):
-    """An INSERT that supports on_conflict_do_update for the connection's dialect."""
-    module = sqlite if conn.dialect.name == "sqlite" else postgresql
+def upsert(conn: AsyncConnection | str, table):
+    """An INSERT that supports on_conflict_do_update for the connection's (or named) dialect."""
+    name = conn if isinstance(conn, str) else conn.dialect.name
+    module = sqlite if name == "sqlite" else postgresql
     return module.insert(table)
 
 

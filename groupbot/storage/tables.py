@@ -61,7 +61,7 @@ class Group(Base):
 
 
 class Member(Base):
-    """A person (or bot) seen in any group."""
+    """A person seen in any group; when and how much they post lives in memberships."""
 
     __tablename__ = "members"
     __table_args__ = (UniqueConstraint("platform", "user_id", name="uq_members_platform_user"),)
@@ -73,7 +73,6 @@ class Member(Base):
     username: Mapped[str | None] = mapped_column(String(64))
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     first_seen: Mapped[datetime | None] = _ts()
-    last_seen: Mapped[datetime | None] = _ts()
 
 
 class Membership(Base):

@@ -111,7 +111,8 @@ class DurablePoller:
             await self._retrying(stop, self._ingest.commit, [], [], next_offset)
         self._offset = next_offset
         changed = {e.chat.chat_id for e in events if isinstance(e, MembershipChanged)}
-        self._dispatcher.wake(changed)
+        if items or changed:  # most batches are plain messages and owe no handler anything
+            self._dispatcher.wake(changed)
 
     async def _commit_singly(self, translated: list[_Outcome], stop: asyncio.Event) -> None:
         """Isolate the update a database rejects; it is quarantined, the rest go in."""

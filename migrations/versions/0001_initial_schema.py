@@ -68,7 +68,6 @@ def upgrade() -> None:
         sa.Column("username", sa.String(length=64), nullable=True),
         sa.Column("is_bot", sa.Boolean(), nullable=False),
         sa.Column("first_seen", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("last_seen", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_members")),
         sa.UniqueConstraint("platform", "user_id", name="uq_members_platform_user"),
     )
