@@ -9,6 +9,7 @@ import signal
 import threading
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from groupbot.config import Config
@@ -31,6 +32,7 @@ class Runtime:
     """Everything a running bot is made of."""
 
     config: Config
+    engine: AsyncEngine
     application: Application
     ingest: IngestService
     groups: GroupService
@@ -65,7 +67,7 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
                             retry_delay=retry_delay, count_refresh_seconds=count_refresh_seconds)
     poller = DurablePoller(application, ingest, dispatcher, timeout=tg.poll_timeout,
                            retry_delay=retry_delay)
-    return Runtime(config, application, ingest, groups, dispatcher, poller)
+    return Runtime(config, engine, application, ingest, groups, dispatcher, poller)
 
 
 async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
@@ -82,7 +84,7 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
             stop.set()
             await dispatching
             await app.stop()
-    await runtime.ingest.dispose()
+    await runtime.engine.dispose()
 
 
 async def run_bot(config: Config, *, migrate: bool = True) -> None:

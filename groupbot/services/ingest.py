@@ -146,7 +146,3 @@ class IngestService:
         """Close an inbox update after its handler ran (payload erased when done)."""
         async with self._engine.begin() as conn:
             await inbox.finish_item(conn, update_id, state, error)
-
-    async def dispose(self) -> None:
-        """Close database connections."""
-        await self._engine.dispose()

@@ -12,7 +12,7 @@ import logging
 
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from groupbot.domain.events import Event, MembershipChanged
@@ -28,6 +28,14 @@ MAX_BACKOFF = 30.0
 
 class FatalPollingError(RuntimeError):
     """Polling cannot go on (e.g. the token was rejected)."""
+
+
+class _Throttled(Exception):
+    """Telegram asked us to wait before polling again."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
 
 
 class _Stopped(Exception):
@@ -75,9 +83,9 @@ class DurablePoller:
             return task.result()
         except InvalidToken as exc:
             raise FatalPollingError("Telegram rejected the bot token") from exc
-        except RetryAfter as exc:
-            seconds = exc.retry_after
-            await self._sleep(stop, float(getattr(seconds, "total_seconds", lambda: seconds)()))
+        except _Throttled as exc:
+            log.warning("Telegram asked to wait %.0fs before polling again", exc.seconds)
+            await self._sleep(stop, exc.seconds)
         except (TelegramError, httpx.HTTPError, ValueError) as exc:
             log.warning("getUpdates failed (%s); retrying", exc)
             await self._sleep(stop, self._retry_delay)
@@ -108,22 +116,25 @@ class DurablePoller:
         except SQLAlchemyError as exc:
             log.error("batch rejected by the database (%s); committing one by one", exc)
             await self._commit_singly(translated, stop)
-            await self._retrying(stop, self._ingest.commit, [], [], next_offset)
         self._offset = next_offset
         changed = {e.chat.chat_id for e in events if isinstance(e, MembershipChanged)}
         if items or changed:  # most batches are plain messages and owe no handler anything
             self._dispatcher.wake(changed)
 
     async def _commit_singly(self, translated: list[_Outcome], stop: asyncio.Event) -> None:
-        """Isolate the update a database rejects; it is quarantined, the rest go in."""
+        """Isolate the update a database rejects; it is quarantined, the rest go in.
+
+        Each commit carries its own offset, so a crash half-way resumes without repeats.
+        """
         for outcome in translated:
             items = [outcome.item] if outcome.item else []
+            after = outcome.update_id + 1
             try:
-                await self._retrying(stop, self._ingest.commit, outcome.events, items, None)
+                await self._retrying(stop, self._ingest.commit, outcome.events, items, after)
             except SQLAlchemyError as exc:
                 log.error("update %s quarantined: %s", outcome.update_id, exc)
                 bad = InboxItem(outcome.update_id, outcome.kind, None, "failed", repr(exc))
-                await self._retrying(stop, self._ingest.commit, [], [bad], None)
+                await self._retrying(stop, self._ingest.commit, [], [bad], after)
 
     async def _retrying(self, stop: asyncio.Event, action, *args):
         """Run `action`, waiting out a database that is down; other database errors raise."""
@@ -152,12 +163,12 @@ class DurablePoller:
         return True
 
 
-def _api_error(body: dict) -> TelegramError:
-    """The PTB exception matching a Bot API error answer."""
+def _api_error(body: dict) -> Exception:
+    """The exception matching a Bot API error answer."""
     description = str(body.get("description", "unknown error"))
     retry_after = (body.get("parameters") or {}).get("retry_after")
     if retry_after is not None:
-        return RetryAfter(int(retry_after))
+        return _Throttled(float(retry_after))
     if body.get("error_code") in (401, 404):
         return InvalidToken(description)
     return NetworkError(description)

@@ -20,7 +20,7 @@ from tests.fakebot import (
 
 
 async def rows(bot, query):
-    async with bot.runtime.ingest._engine.connect() as conn:
+    async with bot.runtime.engine.connect() as conn:
         return list(await conn.execute(query))
 
 
@@ -135,3 +135,36 @@ async def test_server_errors_on_send_are_retried(bot, work_group):
     sends = bot.api.calls_to("sendMessage", chat_id=-1001)
     assert [c.get("error") for c in sends] == [502, 502, None]
     assert "近 30 天消息" in sends[-1]["params"]["text"]
+
+
+async def test_flood_control_on_send_waits_and_retries(bot, work_group):
+    await bot.add_to_group(work_group)
+    bot.api.clear_calls()
+    bot.api.inject_error("sendMessage", status=429, retry_after=1, chat_id=-1001,
+                         description="Too Many Requests: retry after 1")
+    await bot.push(command_update(work_group, OWNER, "/status"))
+    sends = bot.api.calls_to("sendMessage", chat_id=-1001)
+    assert [c.get("error") for c in sends] == [429, None]
+    assert sends[1]["time"] - sends[0]["time"] >= 0.9
+
+
+async def test_flood_control_on_polling_loses_nothing(bot, work_group):
+    await bot.add_to_group(work_group)
+    bot.api.inject_error("getUpdates", status=429, retry_after=1, times=2)
+    bot.api.inject_error("getUpdates", status=502, times=1)
+    await bot.push(*[message_update(work_group, OWNER, text="x") for _ in range(30)])
+    assert (await bot.record(-1001)).messages_30d == 30
+
+
+async def test_an_update_the_database_rejects_is_isolated(bot, work_group):
+    await bot.add_to_group(work_group)
+    odd = user(66, "奇怪", username="u" * 100)  # longer than any real username column allows
+    await bot.push(message_update(work_group, OWNER, text="a"),
+                   message_update(work_group, odd, text="b"),
+                   message_update(work_group, OWNER, text="c"))
+    record = await bot.record(-1001)
+    failed = await rows(bot, select(InboxUpdate.update_id).where(InboxUpdate.state == "failed"))
+    if bot.runtime.engine.dialect.name == "postgresql":
+        assert (record.messages_30d, len(failed)) == (2, 1)  # VARCHAR(64) is enforced
+    else:
+        assert (record.messages_30d, len(failed)) == (3, 0)  # SQLite stores it as given

@@ -65,7 +65,8 @@ async def totals(db_url: str) -> tuple[dict[int, int], int, int]:
     async with engine.connect() as conn:
         per_group = dict((await conn.execute(
             select(Group.chat_id, func.sum(GroupActivity.messages))
-            .join(GroupActivity, GroupActivity.group_id == Group.id).group_by(Group.chat_id))).all())
+            .join(GroupActivity, GroupActivity.group_id == Group.id)
+            .group_by(Group.chat_id))).all())
         member_total = (await conn.execute(select(func.sum(Membership.message_count)))).scalar()
         groups = (await conn.execute(select(func.count()).select_from(Group))).scalar()
     await engine.dispose()
