@@ -1,5 +1,7 @@
 """Adding the bot registers the group; /purpose, /status and /groups work with permissions."""
 
+import asyncio
+
 from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID, OWNER
 from tests.fakebot import (
     bot_user_dict,
@@ -108,3 +110,18 @@ async def test_unknown_commands(bot, work_group):
     private = {"id": 2, "type": "private", "first_name": "李"}
     await bot.push(command_update(private, MEMBER, "/start"))
     assert "/purpose" in bot.replies(2)[-1]
+
+
+async def test_polling_asks_for_membership_updates(bot):
+    await asyncio.to_thread(bot.api.wait_for, lambda api: api.last_allowed_updates is not None)
+    assert {"chat_member", "my_chat_member", "message"} <= set(bot.api.last_allowed_updates)
+
+
+async def test_group_admin_checks_are_cached(bot, work_group):
+    await bot.add_to_group(work_group)
+    bot.api.set_member(-1001, MEMBER, "administrator")
+    bot.api.clear_calls()
+    await bot.push(command_update(work_group, MEMBER, "/purpose 一"),
+                   command_update(work_group, MEMBER, "/purpose 二"))
+    assert len(bot.api.calls_to("getChatMember", chat_id=-1001)) == 1
+    assert (await bot.record(-1001)).purpose == "二"
