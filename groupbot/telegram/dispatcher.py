@@ -34,6 +34,7 @@ class Dispatcher:
         self._count_refresh = count_refresh_seconds
         self._wake = asyncio.Event()
         self._failures: dict[int, BaseException] = {}
+        self._told_unavailable: set[int] = set()  # chats told once per outage, not per retry
         self._dirty_counts: set[int] = set()
         self._counted_at: dict[int, float] = {}
         application.add_error_handler(self._on_error)
@@ -81,6 +82,7 @@ class Dispatcher:
         error = self._failures.pop(update_id, None)
         if error is not None and is_transient(error):
             return False
+        self._told_unavailable.clear()  # the database answered: a new outage gets a new notice
         await self._ingest.finish(update_id, "failed" if error else "done",
                                   repr(error) if error else None)
         return True
@@ -97,6 +99,9 @@ class Dispatcher:
         log.error("handler failed", exc_info=error)
 
     async def _notify_unavailable(self, chat_id: int) -> None:
+        if chat_id in self._told_unavailable:
+            return
+        self._told_unavailable.add(chat_id)
         try:
             await self._sender.text(chat_id, text("unavailable", self._language))
         except Exception as exc:

@@ -68,7 +68,7 @@ async def start_bot(api, db_url):
     """Factory: start the real bot with optional config changes; stopped at teardown."""
     harnesses = []
 
-    async def start(language: str = "zh", url: str | None = None) -> Harness:
+    async def start(language: str = "zh", url: str | None = None, settle: bool = True) -> Harness:
         config = Config(
             language=language,
             telegram=TelegramConfig(token=api.token, base_url=api.base_url, admins=(ADMIN_ID,),
@@ -79,7 +79,8 @@ async def start_bot(api, db_url):
         stop = asyncio.Event()
         harness = Harness(api, runtime, stop, asyncio.create_task(serve(runtime, stop)))
         harnesses.append(harness)
-        await harness.settle()
+        if settle:
+            await harness.settle()
         return harness
 
     yield start

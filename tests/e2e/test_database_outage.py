@@ -8,6 +8,7 @@ import os
 import pytest
 from sqlalchemy.engine import make_url
 
+from groupbot.storage.inbox import InboxItem
 from tests.e2e.conftest import OWNER
 from tests.fakebot import command_update, message_update, user
 
@@ -105,3 +106,26 @@ async def test_read_only_sqlite_acknowledges_nothing(start_bot, sqlite_url, work
     again = await start_bot(url=sqlite_url)
     await again.settle()
     assert (await again.record(-1001)).messages_30d == 5
+
+
+async def test_command_during_outage_is_answered_once_back(start_bot, sqlite_url, work_group,
+                                                           api):
+    writable = await start_bot(url=sqlite_url)
+    await writable.add_to_group(work_group)
+    writable.stop.set()
+    await writable.task
+    # A /status committed just before the database turned read-only, not yet handled.
+    command = command_update(work_group, OWNER, "/status")
+    command["update_id"] = api.confirmed_offset + 1000
+    await writable.runtime.ingest.commit(
+        [], [InboxItem(command["update_id"], "message", command)], None)
+    path = make_url(sqlite_url).database
+    read_only = await start_bot(url=f"sqlite:///file:{path}?mode=ro&uri=true", settle=False)
+    await asyncio.sleep(1.0)  # the dispatcher retries many times meanwhile
+    notices = [t for t in api.sent_texts(-1001) if "数据库暂时不可用" in t]
+    assert len(notices) == 1
+    read_only.stop.set()
+    await read_only.task
+    again = await start_bot(url=sqlite_url)
+    await again.settle()
+    assert "近 30 天消息" in api.sent_texts(-1001)[-1]
