@@ -1,4 +1,4 @@
-"""The `groupbot` command: run, db upgrade, export."""
+"""The `groupbot` command: run, db upgrade, import, match, export."""
 
 from __future__ import annotations
 
@@ -41,6 +41,19 @@ def _parser() -> argparse.ArgumentParser:
     upgrade = db_sub.add_parser("upgrade", parents=[common], help="apply database migrations",
                                 description="Apply Alembic migrations up to the latest.")
     upgrade.set_defaults(handler=_db_upgrade)
+
+    imp = sub.add_parser("import", parents=[common], help="import census files (CSV/XLSX)",
+                         description="Import work groups from census CSV/XLSX files.")
+    imp.add_argument("files", nargs="+", metavar="FILE", type=Path,
+                     help="census CSV (UTF-8 or GB18030) or XLSX files")
+    imp.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    imp.set_defaults(handler=_import)
+
+    match = sub.add_parser("match", parents=[common], help="propose merges of duplicate groups",
+                           description="Find groups with the same function and the same people "
+                                       "and propose merging them.")
+    match.add_argument("--json", action="store_true", help="print proposals as JSON")
+    match.set_defaults(handler=_match)
 
     export = sub.add_parser("export", parents=[common], help="print the group inventory",
                             description="Print the group inventory to stdout.")
@@ -92,6 +105,18 @@ def _db_upgrade(args: argparse.Namespace, config: Config) -> int:
     upgrade(config.database.url)
     print("database is up to date")
     return 0
+
+
+def _import(args: argparse.Namespace, config: Config) -> int:
+    from groupbot.importers.census_import import import_files
+
+    return asyncio.run(import_files(config, args.files, show_progress=not args.no_progress))
+
+
+def _match(args: argparse.Namespace, config: Config) -> int:
+    from groupbot.cli_match import run_match
+
+    return asyncio.run(run_match(config, as_json=args.json))
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:

@@ -53,6 +53,17 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class MatchingConfig:
+    """Thresholds of merge matching and extra topic synonyms."""
+
+    min_containment: float = 0.5
+    min_shared: int = 2
+    min_function: float = 0.6
+    temporary_patterns: tuple[str, ...] = ("临时", "专班", "迎检", "temp")
+    topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration."""
 
@@ -61,6 +72,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    matching: MatchingConfig = field(default_factory=MatchingConfig)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -126,6 +138,11 @@ def _coerce(value, hint, key: str):
             return None
         (inner,) = [a for a in typing.get_args(hint) if a is not type(None)]
         return _coerce(value, inner, key)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{key} must be a table")
+        inner = typing.get_args(hint)[1]
+        return {str(k): _coerce(v, inner, f"{key}.{k}") for k, v in value.items()}
     if origin is tuple:
         inner = typing.get_args(hint)[0]
         if not isinstance(value, list):
@@ -137,6 +154,10 @@ def _coerce(value, hint, key: str):
         raise ConfigError(f"{key} must be an integer, got {value!r}")
     if hint is str and not isinstance(value, str):
         raise ConfigError(f"{key} must be a string, got {value!r}")
+    if hint is float and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ConfigError(f"{key} must be a number, got {value!r}")
+    if hint is float:
+        return float(value)
     if hint is bool and not isinstance(value, bool):
         raise ConfigError(f"{key} must be true or false, got {value!r}")
     return value
@@ -154,6 +175,10 @@ def _validate(config: Config, *, require_token: bool) -> None:
         raise ConfigError("telegram.base_url must start with http:// or https://")
     if tg.poll_timeout < 0 or tg.admin_cache_seconds < 0:
         raise ConfigError("telegram.poll_timeout and admin_cache_seconds must not be negative")
+    m = config.matching
+    if not (0 < m.min_containment <= 1 and 0 < m.min_function <= 1) or m.min_shared < 1:
+        raise ConfigError("matching.min_containment and min_function must be in (0, 1], "
+                          "min_shared at least 1")
     if config.language not in LANGUAGES:
         raise ConfigError(f"language must be one of {', '.join(LANGUAGES)}")
     if config.log_level.upper() not in LOG_LEVELS:

@@ -18,6 +18,11 @@ groups = Group.__table__
 audit = AuditLog.__table__
 
 
+def public_chat_id(platform: str, chat_id: str) -> int | str:
+    """A chat id as it was registered: Telegram ids are numbers, census ids stay as written."""
+    return int(chat_id) if platform == TELEGRAM else chat_id
+
+
 @dataclass(slots=True)
 class GroupKey:
     """What ingestion needs to know about a stored group."""

@@ -11,7 +11,7 @@ from groupbot.domain.clock import as_utc
 from groupbot.domain.events import PRESENT_STATUSES
 from groupbot.domain.inventory import GroupRecord
 from groupbot.storage.activity import group_activity, memberships
-from groupbot.storage.group_rows import groups
+from groupbot.storage.group_rows import groups, public_chat_id
 
 
 def _query(since: date):
@@ -29,12 +29,10 @@ def _query(since: date):
 
 
 def _record(row) -> GroupRecord:
-    chat_id: int | str = row.chat_id
-    if chat_id.lstrip("-").isdigit():
-        chat_id = int(chat_id)  # numeric ids are exported as numbers, exactly as registered
     owner = row.owner_name or (str(row.owner_user_id) if row.owner_user_id else None)
     return GroupRecord(
-        chat_id=chat_id, platform=row.platform, title=row.title, purpose=row.purpose,
+        chat_id=public_chat_id(row.platform, row.chat_id), platform=row.platform,
+        title=row.title, purpose=row.purpose,
         status=row.status, owner=owner, members_seen=int(row.members_seen),
         member_count=row.member_count, last_active=as_utc(row.last_active),
         registered_at=as_utc(row.registered_at), messages_30d=int(row.messages_30d),

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -58,13 +60,24 @@ class Group(Base):
     registered_at: Mapped[datetime] = _ts(nullable=False)
     last_active: Mapped[datetime | None] = _ts()
     updated_at: Mapped[datetime] = _ts(nullable=False)
+    created_on: Mapped[date | None] = mapped_column(Date)  # when the group was set up (census)
+    expires_on: Mapped[date | None] = mapped_column(Date)  # end date of a temporary group
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
 
 
 class Member(Base):
-    """A person seen in any group; when and how much they post lives in memberships."""
+    """A person seen in any group; when and how much they post lives in memberships.
+
+    Telegram people are known by user id; people from a census of other platforms only by
+    their display name, so they are keyed by the normalised name (`name_key`).
+    """
 
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("platform", "user_id", name="uq_members_platform_user"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "user_id", name="uq_members_platform_user"),
+        Index("uq_members_platform_name", "platform", "name_key", unique=True,
+              sqlite_where=text("user_id IS NULL"), postgresql_where=text("user_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16), default="telegram")
@@ -73,6 +86,7 @@ class Member(Base):
     username: Mapped[str | None] = mapped_column(String(64))
     is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
     first_seen: Mapped[datetime | None] = _ts()
+    name_key: Mapped[str | None] = mapped_column(String(255))
 
 
 class Membership(Base):
@@ -141,6 +155,41 @@ class InboxUpdate(Base):
     payload: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = _ts(nullable=False)
+
+
+class MergeProposal(Base):
+    """A proposal to merge 2+ groups into a survivor, and what became of it."""
+
+    __tablename__ = "merge_proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Sorted group ids: the same set of groups is one proposal, never a duplicate.
+    group_key: Mapped[str] = mapped_column(String(255), index=True)
+    # Fingerprint of the groups' titles, purposes and members when proposed: a material
+    # change gives a new fingerprint, so a rejected proposal may come back.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[str] = mapped_column(Text)  # JSON list of sentences
+    created_at: Mapped[datetime] = _ts(nullable=False)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None] = _ts()
+    executed_at: Mapped[datetime | None] = _ts()
+    reverted_at: Mapped[datetime | None] = _ts()
+    announced_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class MergeMember(Base):
+    """A group inside a proposal, with the state it had before the merge (for reverting)."""
+
+    __tablename__ = "merge_members"
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("merge_proposals.id"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
+    prior_status: Mapped[str | None] = mapped_column(String(16))
+    prior_permissions: Mapped[str | None] = mapped_column(Text)  # JSON ChatPermissions
+    read_only_at: Mapped[datetime | None] = _ts()
 
 
 class BotState(Base):

@@ -1,0 +1,61 @@
+"""`groupbot match`: run matching once and print the proposals."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from groupbot.config import Config
+from groupbot.domain.lexicon import Lexicon
+from groupbot.domain.match_candidates import CandidateSettings
+from groupbot.domain.matching import MatchSettings
+from groupbot.services.matching import MatchingService
+from groupbot.storage.db import make_engine
+from groupbot.storage.migrate import upgrade_async
+from groupbot.storage.proposals import StoredProposal
+
+
+def match_settings(config: Config) -> MatchSettings:
+    """Matching settings from the config."""
+    m = config.matching
+    return MatchSettings(
+        min_function=m.min_function, temporary_patterns=m.temporary_patterns,
+        language=config.language,
+        candidates=CandidateSettings(min_containment=m.min_containment,
+                                     min_shared=m.min_shared))
+
+
+def matching_service(config: Config, engine) -> MatchingService:
+    """The matching use case wired from the config."""
+    lexicon = Lexicon.default(config.matching.topics)
+    return MatchingService(engine, config.tz, lexicon, match_settings(config))
+
+
+def proposal_json(proposal: StoredProposal) -> dict:
+    """The JSON shape of a proposal; chat ids exactly as imported or registered."""
+    return {"id": proposal.id, "groups": list(proposal.chat_ids),
+            "survivor": proposal.survivor_chat_id, "score": proposal.score,
+            "reasons": list(proposal.reasons)}
+
+
+async def run_match(config: Config, *, as_json: bool = False) -> int:
+    """Match, store proposals, print them; exit code 0."""
+    await upgrade_async(config.database.url)
+    engine = make_engine(config.database.url)
+    try:
+        run = await matching_service(config, engine).run()
+    finally:
+        await engine.dispose()
+    if as_json:
+        rows = [proposal_json(p) for p in run.proposals]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for p in run.proposals:
+        flag = " [new]" if p.id in run.new_ids else ""
+        print(f"#{p.id}{flag} score {p.score:.2f}: {', '.join(map(str, p.chat_ids))} → "
+              f"{p.survivor_chat_id}")
+        for reason in p.reasons:
+            print(f"    {reason}")
+    print(f"{len(run.proposals)} proposal(s), {len(run.new_ids)} new")
+    return 0

@@ -1,0 +1,132 @@
+"""Candidate pairs by member overlap, without comparing all pairs.
+
+Prefix filtering (AllPairs): order each group's members rarest-first. If the smaller group x
+shares at least a = max(min_shared, ceil(t·|x|)) members with y, then the first |x| − a + 1
+members of x include one of y's members. So probing each group's prefix against the inverted
+index finds every pair whose containment |x∩y| / min(|x|,|y|) reaches t, exactly. People in
+very many groups sort last and so rarely enter a prefix; their posting lists are skipped beyond
+`hub_cap`, which can only miss groups made almost entirely of such people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from groupbot.domain.match_features import Corpus
+
+
+@dataclass(frozen=True)
+class CandidateSettings:
+    """Thresholds of the member blocking step."""
+
+    min_containment: float = 0.5
+    min_shared: int = 2
+    hub_cap: int = 5000
+    probe_budget: int = 20_000_000  # pair slots generated per chunk; bounds memory
+    verify_chunk: int = 1_000_000
+
+
+@dataclass
+class Candidates:
+    """Pairs of group indices (left < right by size order) with their shared member counts."""
+
+    left: np.ndarray
+    right: np.ndarray
+    shared: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+def membership_matrix(corpus: Corpus) -> sparse.csr_matrix:
+    """Binary groups × members matrix (repeated members counted once)."""
+    n = corpus.size
+    width = int(corpus.members.max()) + 1 if len(corpus.members) else 1
+    data = np.ones(len(corpus.members), dtype=np.int32)
+    matrix = sparse.csr_matrix((data, corpus.members, corpus.indptr), shape=(n, width))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1
+    return matrix
+
+
+def find_candidates(corpus: Corpus, settings: CandidateSettings = CandidateSettings()
+                    ) -> Candidates:
+    """Every pair whose member containment reaches the threshold (and shares enough people)."""
+    matrix = membership_matrix(corpus)
+    probes_row, probes_tok, df, sizes = _prefix_probes(matrix, settings)
+    postings = matrix.tocsc()
+    left_parts, right_parts = [], []
+    for rows, toks in _chunks(probes_row, probes_tok, df, settings.probe_budget):
+        left, right = _expand(rows, toks, postings)
+        keep = (right != left) & ((sizes[right] > sizes[left])
+                                  | ((sizes[right] == sizes[left]) & (right > left)))
+        keys = np.unique(left[keep] * np.int64(corpus.size) + right[keep])
+        left_parts.append(keys // corpus.size)
+        right_parts.append(keys % corpus.size)
+    left = np.concatenate(left_parts) if left_parts else np.empty(0, np.int64)
+    right = np.concatenate(right_parts) if right_parts else np.empty(0, np.int64)
+    left, right = _dedupe(left, right, corpus.size)
+    shared = _overlaps(matrix, left, right, settings.verify_chunk)
+    smaller = np.minimum(sizes[left], sizes[right])
+    keep = (shared >= settings.min_shared) & (shared >= settings.min_containment * smaller)
+    return Candidates(left[keep], right[keep], shared[keep])
+
+
+def _prefix_probes(matrix: sparse.csr_matrix, settings: CandidateSettings):
+    sizes = np.diff(matrix.indptr).astype(np.int64)
+    df = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
+    rank = np.empty(len(df), dtype=np.int64)
+    rank[np.lexsort((np.arange(len(df)), df))] = np.arange(len(df))
+    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), sizes)
+    order = np.lexsort((rank[matrix.indices], rows))
+    tokens = matrix.indices[order].astype(np.int64)
+    needed = np.maximum(settings.min_shared,
+                        np.ceil(settings.min_containment * sizes).astype(np.int64))
+    prefix = np.clip(sizes - needed + 1, 0, None)
+    position = np.arange(len(tokens)) - matrix.indptr[:-1].astype(np.int64)[rows]
+    probe = (position < prefix[rows]) & (df[tokens] <= settings.hub_cap) & (df[tokens] > 1)
+    return rows[probe], tokens[probe], df, sizes
+
+
+def _chunks(rows: np.ndarray, toks: np.ndarray, df: np.ndarray, budget: int):
+    """Split probes so that each chunk expands to at most about `budget` pairs."""
+    if not len(rows):
+        return
+    cost = np.cumsum(df[toks])
+    start = 0
+    while start < len(rows):
+        limit = (cost[start - 1] if start else 0) + budget
+        stop = max(int(np.searchsorted(cost, limit, side="right")), start + 1)
+        yield rows[start:stop], toks[start:stop]
+        start = stop
+
+
+def _expand(rows: np.ndarray, toks: np.ndarray, postings: sparse.csc_matrix):
+    """Pair each probing row with every group in its token's posting list."""
+    starts = postings.indptr[toks].astype(np.int64)
+    lengths = postings.indptr[toks + 1].astype(np.int64) - starts
+    total = int(lengths.sum())
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    right = postings.indices[offsets + np.arange(total, dtype=np.int64)].astype(np.int64)
+    return np.repeat(rows, lengths), right
+
+
+def _dedupe(left: np.ndarray, right: np.ndarray, n: int):
+    if not len(left):
+        return left, right
+    keys = np.unique(left * np.int64(n) + right)
+    return keys // n, keys % n
+
+
+def _overlaps(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray,
+              chunk: int) -> np.ndarray:
+    """Exact shared-member counts of the given pairs."""
+    out = np.empty(len(left), dtype=np.int64)
+    for start in range(0, len(left), chunk):
+        stop = start + chunk
+        both = matrix[left[start:stop]].multiply(matrix[right[start:stop]])
+        out[start:stop] = np.asarray(both.sum(axis=1)).ravel()
+    return out

@@ -1,0 +1,1 @@
+"""Offline sources of groups: census spreadsheets (and later, Telegram Desktop exports)."""

@@ -1,0 +1,133 @@
+"""Use case: import census rows; re-importing the same rows changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, tzinfo
+from itertools import islice
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from groupbot.domain.census import CensusRow
+from groupbot.domain.clock import as_utc, utcnow
+from groupbot.domain.textnorm import member_key
+from groupbot.storage import census_rows
+from groupbot.storage.group_rows import TELEGRAM, audit_event
+
+CHUNK = 500
+ACTOR = "census"
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class CensusService:
+    """Writes census rows into the inventory, one transaction per chunk."""
+
+    def __init__(self, engine: AsyncEngine, tz: tzinfo):
+        self._engine = engine
+        self._tz = tz
+
+    async def import_rows(self, rows: Iterable[CensusRow], report: ImportReport,
+                          progress: Callable[[int], None] = lambda n: None) -> ImportReport:
+        """Insert new groups, update changed ones, leave identical ones untouched."""
+        rows = iter(rows)
+        while chunk := list(islice(rows, CHUNK)):
+            async with self._engine.begin() as conn:
+                await self._import_chunk(conn, _last_row_wins(chunk), report)
+            progress(len(chunk))
+        return report
+
+    async def _import_chunk(self, conn: AsyncConnection, chunk: list[CensusRow],
+                            report: ImportReport) -> None:
+        now = utcnow()
+        stored = await census_rows.existing_groups(conn, [(r.platform, r.chat_id) for r in chunk])
+        pks, changed = {}, set()
+        for row in chunk:
+            values = self._group_values(row)
+            old = stored.get((row.platform, row.chat_id))
+            if old is None:
+                pk = await census_rows.insert_group(conn, row.platform, row.chat_id, values, now)
+                await audit_event(conn, at=now, actor=ACTOR, action="registered", group_pk=pk,
+                                  via="census", line=row.line)
+                report.new += 1
+            else:
+                pk = old["id"]
+                diff = _changes(old, values)
+                if diff:
+                    await census_rows.update_group_fields(conn, pk, diff, now)
+                    await audit_event(conn, at=now, actor=ACTOR, action="census_updated",
+                                      group_pk=pk, fields=sorted(diff))
+                    changed.add(pk)
+            pks[row] = pk
+        changed |= await self._sync_members(conn, chunk, pks)
+        existing = [pks[r] for r in chunk if (r.platform, r.chat_id) in stored]
+        report.updated += sum(1 for pk in existing if pk in changed)
+        report.unchanged += sum(1 for pk in existing if pk not in changed)
+
+    def _group_values(self, row: CensusRow) -> dict:
+        values = {"title": row.title[:255], "purpose": row.purpose, "owner_name": row.owner,
+                  "member_count": row.member_count, "created_on": row.created,
+                  "expires_on": row.expires}
+        if row.last_active is not None:
+            values["last_active"] = self._local_noon(row.last_active)
+        return {k: v for k, v in values.items() if v is not None}
+
+    def _local_noon(self, day: date) -> datetime:
+        # A census date has no time; noon keeps it on the same local day in any reading.
+        return as_utc(datetime.combine(day, time(12), self._tz))
+
+    async def _sync_members(self, conn: AsyncConnection, chunk: list[CensusRow],
+                            pks: dict) -> set[int]:
+        """Make memberships match the listed members; returns groups whose members changed."""
+        user_ids = {m.user_id for r in chunk for m in r.members if m.user_id is not None}
+        names = {(r.platform, member_key(m.display_name), m.display_name)
+                 for r in chunk for m in r.members if m.user_id is None}
+        people = await census_rows.ensure_people(conn, user_ids, names)
+        present = await census_rows.current_members(conn, list(pks.values()))
+        joined, left, changed = [], [], set()
+        for row in chunk:
+            pk = pks[row]
+            wanted = {_person(people, row, m) for m in row.members}
+            new = wanted - present[pk]
+            # Telegram groups also learn members live; the census only adds to those.
+            gone = (present[pk] - wanted) if row.platform != TELEGRAM and row.members else set()
+            joined += [(pk, m) for m in new]
+            left += [(pk, m) for m in gone]
+            if new or gone:
+                changed.add(pk)
+        await census_rows.set_presence(conn, joined, left)
+        return changed
+
+
+def _person(people: dict, row: CensusRow, member) -> int:
+    if member.user_id is not None:
+        return people[("id", member.user_id)]
+    return people[("name", row.platform, member_key(member.display_name))]
+
+
+def _changes(old: dict, values: dict) -> dict:
+    diff = {}
+    for name, value in values.items():
+        current = old.get(name)
+        if name == "last_active":
+            current = as_utc(current)
+            if current is not None and current >= value:
+                continue  # live activity newer than the census wins
+        if current != value:
+            diff[name] = value
+    return diff
+
+
+def _last_row_wins(chunk: list[CensusRow]) -> list[CensusRow]:
+    """A group listed twice in one chunk is imported once, as its last line says."""
+    latest = {(r.platform, r.chat_id): r for r in chunk}
+    return list(latest.values())

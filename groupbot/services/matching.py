@@ -1,0 +1,96 @@
+"""Use case: find merge proposals among the registered groups and store the new ones."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta, tzinfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from groupbot.domain.clock import utcnow
+from groupbot.domain.lexicon import Lexicon
+from groupbot.domain.match_features import Corpus, build_corpus
+from groupbot.domain.matching import MatchSettings, Proposal, propose
+from groupbot.storage import match_input, proposals
+from groupbot.storage.db import reader
+from groupbot.storage.proposals import StoredProposal
+
+
+@dataclass(frozen=True)
+class MatchRun:
+    """One matching run: every proposal found, and which of them admins have not seen."""
+
+    proposals: list[StoredProposal]
+    new_ids: frozenset[int]
+
+
+class MatchingService:
+    """Loads groups, runs the matcher in a worker thread, stores proposals."""
+
+    def __init__(self, engine: AsyncEngine, tz: tzinfo, lexicon: Lexicon,
+                 settings: MatchSettings | None = None):
+        self._engine = engine
+        self._reader = reader(engine)
+        self._tz = tz
+        self._lexicon = lexicon
+        self._settings = settings or MatchSettings()
+
+    async def run(self) -> MatchRun:
+        """Match now; CPU work runs in a thread so the bot keeps answering."""
+        corpus, pks, fingerprints = await self._load()
+        found = await asyncio.to_thread(propose, corpus, self._lexicon, self._settings)
+        ids, new = [], set()
+        now = utcnow()
+        async with self._engine.begin() as conn:
+            for proposal in found:
+                group_pks = tuple(pks[g] for g in proposal.groups)
+                pid, is_new = await proposals.record(
+                    conn, pks=group_pks, survivor=pks[proposal.survivor], score=proposal.score,
+                    reasons=proposal.reasons, fingerprint=_fingerprint(proposal, fingerprints),
+                    at=now)
+                ids.append(pid)
+                if is_new:
+                    new.add(pid)
+            stored = await proposals.load(conn, ids)
+        order = {pid: i for i, pid in enumerate(ids)}
+        return MatchRun(sorted(stored, key=lambda p: order[p.id]), frozenset(new))
+
+    async def pending(self) -> list[StoredProposal]:
+        """Proposals waiting for a decision, newest first."""
+        async with self._reader.connect() as conn:
+            return await proposals.load(conn, status="pending")
+
+    async def _load(self) -> tuple[Corpus, list[int], list[str]]:
+        since = (utcnow().astimezone(self._tz) - timedelta(days=29)).date()
+        async with self._reader.connect() as conn:
+            rows = await match_input.groups_in_play(conn, since)
+            identities = await match_input.member_identities(conn)
+        index = {row.id: i for i, row in enumerate(rows)}
+        people: dict[tuple, int] = {}
+        lists: list[list[int]] = [[] for _ in rows]
+        for group_pk, user_id, name_key in identities:
+            slot = index.get(group_pk)
+            if slot is not None:
+                # Telegram ids match exactly; census people by their normalised name.
+                key = ("u", user_id) if user_id is not None else ("n", name_key)
+                lists[slot].append(people.setdefault(key, len(people)))
+        corpus = build_corpus(
+            [r.chat_id for r in rows], [r.title for r in rows], [r.purpose for r in rows], lists,
+            member_count=[r.member_count for r in rows], activity=[r.activity for r in rows],
+            created=[r.created_on for r in rows], expires=[r.expires_on for r in rows])
+        return corpus, [r.id for r in rows], [_group_print(r, lists[i])
+                                               for i, r in enumerate(rows)]
+
+
+def _group_print(row, member_ids: list[int]) -> str:
+    return f"{row.title}|{row.purpose}|{','.join(map(str, sorted(member_ids)))}"
+
+
+def _fingerprint(proposal: Proposal, prints: list[str]) -> str:
+    """Changes when a group's title, purpose or members change materially."""
+    digest = hashlib.sha256()
+    for g in sorted(proposal.groups):
+        digest.update(prints[g].encode())
+    return digest.hexdigest()[:32]

@@ -1,0 +1,35 @@
+"""Reading what matching needs: groups still in play and who is in them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from groupbot.domain.events import PRESENT_STATUSES, GroupStatus
+from groupbot.storage.activity import group_activity, members, memberships
+from groupbot.storage.group_rows import groups
+
+OUT_OF_PLAY = (GroupStatus.MERGED, GroupStatus.ARCHIVED)
+
+
+async def groups_in_play(conn: AsyncConnection, since: date) -> list:
+    """Groups that may still be merged, with their human messages since `since`."""
+    recent = (select(group_activity.c.group_id, func.sum(group_activity.c.messages).label("n"))
+              .where(group_activity.c.day >= since).group_by(group_activity.c.group_id)
+              .subquery())
+    query = (select(groups.c.id, groups.c.chat_id, groups.c.title, groups.c.purpose,
+                    groups.c.member_count, groups.c.created_on, groups.c.expires_on,
+                    func.coalesce(recent.c.n, 0).label("activity"))
+             .outerjoin(recent, recent.c.group_id == groups.c.id)
+             .where(groups.c.status.notin_(OUT_OF_PLAY)).order_by(groups.c.id))
+    return list(await conn.execute(query))
+
+
+async def member_identities(conn: AsyncConnection) -> list:
+    """(group pk, user id or None, name key) for every present membership."""
+    query = (select(memberships.c.group_id, members.c.user_id, members.c.name_key)
+             .join(members, members.c.id == memberships.c.member_id)
+             .where(memberships.c.status.in_(PRESENT_STATUSES)))
+    return list(await conn.execute(query))

@@ -1,0 +1,106 @@
+"""Merge proposals: stored once per set of groups, superseded when the set changes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from groupbot.domain.clock import as_utc
+from groupbot.storage.group_rows import groups, public_chat_id
+from groupbot.storage.tables import MergeMember, MergeProposal
+
+proposals = MergeProposal.__table__
+merge_members = MergeMember.__table__
+OPEN = ("pending",)
+SETTLED = ("rejected", "approved", "executed", "reverted")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProposal:
+    """A proposal as stored, with its groups' chat ids."""
+
+    id: int
+    status: str
+    group_pks: tuple[int, ...]
+    chat_ids: tuple[int | str, ...]
+    survivor_pk: int
+    survivor_chat_id: int | str
+    score: float
+    reasons: tuple[str, ...]
+
+
+def group_key(group_pks) -> str:
+    """The identity of a set of groups."""
+    return ",".join(str(pk) for pk in sorted(group_pks))
+
+
+async def record(conn: AsyncConnection, *, pks: tuple[int, ...], survivor: int, score: float,
+                 reasons: tuple[str, ...], fingerprint: str, at: datetime) -> tuple[int, bool]:
+    """Store a freshly computed proposal; returns (id, True if it is new to admins)."""
+    key = group_key(pks)
+    latest = (await conn.execute(
+        select(proposals.c.id, proposals.c.status, proposals.c.fingerprint)
+        .where(proposals.c.group_key == key).order_by(proposals.c.id.desc()).limit(1))).first()
+    if latest is not None and (latest.status in OPEN or latest.fingerprint == fingerprint):
+        if latest.status in OPEN:  # same groups still pending: refresh, do not duplicate
+            await conn.execute(update(proposals).where(proposals.c.id == latest.id).values(
+                score=score, reasons=json.dumps(reasons, ensure_ascii=False),
+                survivor_id=survivor, fingerprint=fingerprint))
+        return latest.id, False
+    await _supersede_overlapping(conn, pks)
+    new_id = (await conn.execute(insert(proposals).values(
+        group_key=key, fingerprint=fingerprint, status="pending", survivor_id=survivor,
+        score=score, reasons=json.dumps(reasons, ensure_ascii=False), created_at=as_utc(at),
+    ).returning(proposals.c.id))).scalar_one()
+    await conn.execute(insert(merge_members),
+                       [{"proposal_id": new_id, "group_id": pk} for pk in pks])
+    return new_id, True
+
+
+async def _supersede_overlapping(conn: AsyncConnection, pks: tuple[int, ...]) -> None:
+    """Pending proposals sharing a group with a new one give way to it."""
+    overlapping = select(merge_members.c.proposal_id).where(merge_members.c.group_id.in_(pks))
+    await conn.execute(update(proposals).where(proposals.c.status.in_(OPEN),
+                                               proposals.c.id.in_(overlapping))
+                       .values(status="superseded"))
+
+
+async def load(conn: AsyncConnection, ids: list[int] | None = None,
+               status: str | None = None) -> list[StoredProposal]:
+    """Proposals by id and/or status, newest first."""
+    query = select(proposals).order_by(proposals.c.id.desc())
+    if ids is not None:
+        query = query.where(proposals.c.id.in_(ids))
+    if status is not None:
+        query = query.where(proposals.c.status == status)
+    rows = list(await conn.execute(query))
+    members = await _members(conn, [r.id for r in rows])
+    return [StoredProposal(
+        id=r.id, status=r.status, group_pks=tuple(pk for pk, _ in members[r.id]),
+        chat_ids=tuple(c for _, c in members[r.id]), survivor_pk=r.survivor_id,
+        survivor_chat_id=dict(members[r.id])[r.survivor_id], score=r.score,
+        reasons=tuple(json.loads(r.reasons)),
+    ) for r in rows]
+
+
+async def _members(conn: AsyncConnection, ids: list[int]) -> dict[int, list[tuple[int, object]]]:
+    out: dict[int, list[tuple[int, object]]] = {i: [] for i in ids}
+    if ids:
+        rows = await conn.execute(
+            select(merge_members.c.proposal_id, groups.c.id, groups.c.chat_id,
+                   groups.c.platform)
+            .join(groups, groups.c.id == merge_members.c.group_id)
+            .where(merge_members.c.proposal_id.in_(ids)).order_by(groups.c.id))
+        for r in rows:
+            out[r.proposal_id].append((r.id, public_chat_id(r.platform, r.chat_id)))
+    return out
+
+
+async def count_by_status(conn: AsyncConnection) -> dict[str, int]:
+    """How many proposals are in each status."""
+    rows = await conn.execute(select(proposals.c.status, func.count()).group_by(proposals.c.status))
+    return dict(rows.all())
