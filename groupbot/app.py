@@ -8,17 +8,26 @@ import logging
 import signal
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
+from groupbot.cli_match import matching_service
 from groupbot.config import Config
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
+from groupbot.services.merges import MergeService
 from groupbot.storage.db import make_engine
+from groupbot.storage.errors import is_transient
 from groupbot.storage.migrate import upgrade_async
+from groupbot.telegram.callbacks import derive_secret
 from groupbot.telegram.dispatcher import Dispatcher
 from groupbot.telegram.handlers import Handlers, register_handlers
+from groupbot.telegram.merge_handlers import MergeHandlers
 from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.poller import DurablePoller
 from groupbot.telegram.sender import Sender
@@ -38,6 +47,7 @@ class Runtime:
     groups: GroupService
     dispatcher: Dispatcher
     poller: DurablePoller
+    merges: MergeHandlers
 
 
 def build_application(config: Config) -> Application:
@@ -57,24 +67,49 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     tz = config.tz
     application = build_application(config)
     ingest = IngestService(engine, tz)
-    groups = GroupService(engine, tz)
+    groups = GroupService(engine, tz, forget=ingest.forget)
     sender = Sender(application.bot, groups, retry_delay=retry_delay)
     tg = config.telegram
     admins = AdminChecker(application.bot, tg.admins, tg.admin_cache_seconds)
+    merges = MergeHandlers(
+        matching=matching_service(config, engine),
+        merges=MergeService(engine, tg.admins, config.matching.owners_decide),
+        sender=sender, admins=admins, secret=derive_secret(tg.callback_secret, tg.token),
+        language=config.language, admin_chat_id=tg.admin_chat_id,
+        read_only_after=timedelta(days=config.matching.read_only_after_days))
     register_handlers(application, Handlers(groups, admins, sender, config.language, tz,
-                                            tg.admin_chat_id))
+                                            tg.admin_chat_id), merges)
     dispatcher = Dispatcher(application, ingest, groups, sender, config.language,
                             retry_delay=retry_delay, count_refresh_seconds=count_refresh_seconds)
     poller = DurablePoller(application, ingest, dispatcher, timeout=tg.poll_timeout,
                            retry_delay=retry_delay)
-    return Runtime(config, engine, application, ingest, groups, dispatcher, poller)
+    return Runtime(config, engine, application, ingest, groups, dispatcher, poller, merges)
+
+
+def schedule_jobs(runtime: Runtime) -> None:
+    """Daily matching on the configured cron; hourly read-only sweep of merged groups."""
+    jobs = runtime.application.job_queue
+    config = runtime.config
+    trigger = CronTrigger.from_crontab(config.schedule.match_cron, timezone=config.tz)
+    # A run missed while the bot was down runs once on restart (within an hour), never twice.
+    jobs.run_custom(runtime.merges.scheduled_matching, name="matching",
+                    job_kwargs={"trigger": trigger, "misfire_grace_time": 3600,
+                                "coalesce": True})
+    jobs.run_repeating(runtime.merges.read_only_job, interval=3600, first=60,
+                       name="read_only", job_kwargs={"misfire_grace_time": 600,
+                                                     "coalesce": True})
 
 
 async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
     """Run polling and dispatching until `stop` is set, then shut down cleanly."""
     app = runtime.application
-    async with app:  # initialize (getMe) … shutdown
-        await app.bot.delete_webhook()  # getUpdates is refused while a webhook is set
+    if not await until_done(stop, app.initialize, "connecting to Telegram"):  # getMe
+        return
+    try:
+        # getUpdates is refused while a webhook is set.
+        if not await until_done(stop, app.bot.delete_webhook, "removing a webhook"):
+            return
+        schedule_jobs(runtime)
         await app.start()
         dispatching = asyncio.create_task(runtime.dispatcher.run(stop))
         log.info("groupbot is running as @%s", app.bot.username)
@@ -84,17 +119,35 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
             stop.set()
             await dispatching
             await app.stop()
-    await runtime.engine.dispose()
+    finally:
+        await app.shutdown()
+        await runtime.engine.dispose()
+
+
+async def until_done(stop: asyncio.Event, action, what: str, delay: float = 1.0) -> bool:
+    """Retry `action` while Telegram or the database is unreachable; False if stopped first."""
+    while not stop.is_set():
+        try:
+            await action()
+            return True
+        except (NetworkError, OSError, SQLAlchemyError) as exc:
+            if isinstance(exc, SQLAlchemyError) and not is_transient(exc):
+                raise
+            log.warning("%s failed (%s); retrying in %.0fs", what, type(exc).__name__, delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+        delay = min(delay * 2, 30.0)
+    return False
 
 
 async def run_bot(config: Config, *, migrate: bool = True) -> None:
     """`groupbot run`: migrate, then serve until SIGINT/SIGTERM."""
     stop = asyncio.Event()
     with _stop_on_signals(stop):  # before migrating, so an early SIGTERM is clean too
-        if migrate:
-            await upgrade_async(config.database.url)
-        if not stop.is_set():
-            await serve(build_runtime(config), stop)
+        if migrate and not await until_done(
+                stop, lambda: upgrade_async(config.database.url), "migrating the database"):
+            return
+        await serve(build_runtime(config), stop)
 
 
 @contextlib.contextmanager

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import csv
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -21,7 +22,8 @@ DEFAULT_CONFIG = "config.toml"
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH", default=None,
+    # SUPPRESS: a subcommand that is not given --config keeps the one given before it.
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
                         help=f"config file (default: {DEFAULT_CONFIG} if it exists)")
     parser = argparse.ArgumentParser(
         prog="groupbot", parents=[common],
@@ -64,8 +66,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _config_path(args: argparse.Namespace) -> Path | None:
-    if args.config:
-        return Path(args.config)
+    given = getattr(args, "config", None)  # absent when no --config was given anywhere
+    if given:
+        return Path(given)
     default = Path(DEFAULT_CONFIG)
     return default if default.exists() else None
 
@@ -95,6 +98,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         asyncio.run(run_bot(config, migrate=not args.no_migrate))
     except (InvalidToken, FatalPollingError):
         print("groupbot: Telegram rejected the bot token (check telegram.token)", file=sys.stderr)
+        return 1
+    except Exception:
+        # Through the logger, so the traceback is redacted like every other line.
+        logging.getLogger("groupbot").exception("groupbot stopped on an unexpected error")
         return 1
     return 0
 

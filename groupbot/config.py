@@ -32,9 +32,10 @@ class TelegramConfig:
     admins: tuple[int, ...] = ()
     poll_timeout: int = 30
     admin_cache_seconds: int = 60
+    callback_secret: str = ""
 
     def __repr__(self) -> str:
-        # The token must never reach logs or tracebacks through a repr.
+        # Neither the token nor the callback secret may reach logs through a repr.
         return f"TelegramConfig(base_url={self.base_url!r}, admin_chat_id={self.admin_chat_id})"
 
 
@@ -50,6 +51,7 @@ class ScheduleConfig:
     """When scheduled work runs."""
 
     timezone: str = "Asia/Shanghai"
+    match_cron: str = "0 7 * * *"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class MatchingConfig:
     min_function: float = 0.6
     temporary_patterns: tuple[str, ...] = ("临时", "专班", "迎检", "temp")
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    owners_decide: bool = False
+    read_only_after_days: int = 7
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Config:
 ENV_OVERRIDES = {
     "GROUPBOT_TELEGRAM_TOKEN": ("telegram", "token"),
     "GROUPBOT_DATABASE_URL": ("database", "url"),
+    "GROUPBOT_CALLBACK_SECRET": ("telegram", "callback_secret"),
 }
 
 
@@ -185,6 +190,8 @@ def _validate(config: Config, *, require_token: bool) -> None:
         raise ConfigError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
     if not config.database.url.startswith(("sqlite:", "postgresql:", "postgres:", "postgresql+")):
         raise ConfigError("database.url must be a sqlite:/// or postgresql:// URL")
+    if len(config.schedule.match_cron.split()) != 5:
+        raise ConfigError("schedule.match_cron must be a cron expression with 5 fields")
     try:
         ZoneInfo(config.schedule.timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -33,7 +33,7 @@ async def import_files(config: Config, paths: list[Path], *, show_progress: bool
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
     service = CensusService(engine, config.tz)
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # keep each reported line whole
     status = 0
     try:
         for path in paths:

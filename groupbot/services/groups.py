@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,7 +16,7 @@ from groupbot.domain.inventory import (
     clean_purpose,
     summarise_inventory,
 )
-from groupbot.services.ingest import user_actor
+from groupbot.services.ingest import SYSTEM, user_actor
 from groupbot.storage import group_rows, inventory
 from groupbot.storage.db import reader
 from groupbot.storage.merge_rows import rekey_group
@@ -28,10 +29,13 @@ class UnknownGroup(LookupError):
 class GroupService:
     """Reads and changes group records; each call is one transaction."""
 
-    def __init__(self, engine: AsyncEngine, tz: tzinfo):
+    def __init__(self, engine: AsyncEngine, tz: tzinfo,
+                 forget: Callable[..., None] = lambda *chat_ids: None):
         self._engine = engine
         self._reader = reader(engine)
         self._tz = tz
+        # Ingestion caches group rows; changes made here must reach that cache.
+        self._forget = forget
 
     def _since(self, now: datetime):
         """First local day of the activity window ending today."""
@@ -63,7 +67,9 @@ class GroupService:
     async def rekey(self, old_chat_id: int, new_chat_id: int) -> bool:
         """Follow a group that Telegram reports as migrated to a new id."""
         async with self._engine.begin() as conn:
-            return await rekey_group(conn, old_chat_id, new_chat_id, at=utcnow(), actor="system")
+            moved = await rekey_group(conn, old_chat_id, new_chat_id, at=utcnow(), actor=SYSTEM)
+        self._forget(old_chat_id, new_chat_id)
+        return moved
 
     async def mark_bot_removed(self, chat_id: int, reason: str) -> None:
         """Record that the bot can no longer reach a group; every row stays."""
@@ -71,7 +77,8 @@ class GroupService:
             key = await group_rows.find_group(conn, chat_id)
             if key is not None:
                 await group_rows.set_status(conn, key, GroupStatus.BOT_REMOVED, at=utcnow(),
-                                            actor="system", reason=reason)
+                                            actor=SYSTEM, reason=reason)
+        self._forget(chat_id)
 
     async def record(self, chat_id: int | str, now: datetime | None = None) -> GroupRecord | None:
         """One group's inventory record."""

@@ -49,20 +49,28 @@ class IngestService:
             return await inbox.get_offset(conn)
 
     async def commit(self, events: Iterable[Event], items: list[InboxItem],
-                     next_offset: int | None) -> None:
-        """Apply events, store inbox items and move the offset, all or nothing."""
+                     fetched_with: int | None, next_offset: int) -> None:
+        """Apply events, store inbox items and move the offset, all or nothing.
+
+        Raises OffsetMoved (and applies nothing) when the offset is no longer `fetched_with`:
+        the batch was already committed, e.g. by a commit whose answer was lost.
+        """
         batch = summarise(events, self._tz)
         try:
             async with self._engine.begin() as conn:
+                await inbox.advance_offset(conn, fetched_with, next_offset)
                 await self._apply(conn, batch)
                 await inbox.add_items(conn, items, utcnow())
-                if next_offset is not None:
-                    await inbox.set_offset(conn, next_offset)
         except BaseException:
             # A rolled-back transaction may have cached rows that do not exist.
             self._groups.clear()
             self._members.clear()
             raise
+
+    def forget(self, *chat_ids: int) -> None:
+        """Drop cached facts about groups changed elsewhere (re-keyed, marked removed)."""
+        for chat_id in chat_ids:
+            self._groups.pop(chat_id, None)
 
     async def _apply(self, conn: AsyncConnection, batch: ActivityBatch) -> None:
         for event in batch.structural:

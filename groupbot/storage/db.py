@@ -28,7 +28,9 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 
 def make_engine(url: str) -> AsyncEngine:
     """Create the async engine with the per-backend settings groupbot relies on."""
-    engine = create_async_engine(async_url(url), pool_pre_ping=not url.startswith("sqlite"))
+    # hide_parameters: errors must not carry names, titles or command text into the logs.
+    engine = create_async_engine(async_url(url), pool_pre_ping=not url.startswith("sqlite"),
+                                 hide_parameters=True)
     if is_sqlite(engine):
         _configure_sqlite(engine)
     return engine

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+# PostgreSQL SQLSTATE classes/codes that a later retry can outlive: connection (08), resources
+# such as a full disk (53), operator intervention such as shutdown (57), read-only transaction
+# (25006), serialization failure (40001) and deadlock (40P01).
+TRANSIENT_SQLSTATE_CLASSES = ("08", "53", "57")
+TRANSIENT_SQLSTATES = ("25006", "40001", "40P01")
+
 
 def is_transient(error: BaseException | None) -> bool:
     """True when retrying later may succeed (connection lost, locked, read-only, down)."""
     if isinstance(error, OperationalError | InterfaceError | OSError | ConnectionError):
         return True
-    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    state = getattr(error.orig, "sqlstate", None) or ""
+    return state[:2] in TRANSIENT_SQLSTATE_CLASSES or state in TRANSIENT_SQLSTATES

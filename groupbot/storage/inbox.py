@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, cast, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
@@ -54,10 +54,8 @@ async def pending_items(conn: AsyncConnection, limit: int = 100) -> list[InboxIt
 
 async def finish_item(conn: AsyncConnection, update_id: int, new_state: str,
                       error: str | None = None) -> None:
-    """Close an item; a handled update's payload (it may hold command text) is erased."""
-    values = {"state": new_state, "error": error}
-    if new_state == "done":
-        values["payload"] = None
+    """Close an item; its payload (it may hold command text) is erased either way."""
+    values = {"state": new_state, "error": error, "payload": None}
     await conn.execute(update(inbox).where(inbox.c.update_id == update_id).values(**values))
 
 
@@ -67,11 +65,22 @@ async def get_offset(conn: AsyncConnection) -> int | None:
     return int(value) if value is not None else None
 
 
-async def set_offset(conn: AsyncConnection, offset: int) -> None:
-    """Advance the committed offset; it only moves forward."""
-    stmt = upsert(conn, state).values(key=OFFSET_KEY, value=str(offset))
-    await conn.execute(stmt.on_conflict_do_update(
-        index_elements=[state.c.key], set_={"value": str(offset)},
-        # Stored as text, so compare as numbers: the offset must never move back.
-        where=cast(state.c.value, BigInteger) < offset,
-    ))
+class OffsetMoved(Exception):
+    """The stored offset is not the one this batch was fetched with: it is already applied."""
+
+
+async def advance_offset(conn: AsyncConnection, fetched_with: int | None, offset: int) -> None:
+    """Compare-and-set the offset; raises OffsetMoved so a batch applied once rolls back.
+
+    Telegram may restart update ids lower after a quiet week, so the offset is not forced to
+    grow; what matters is that it still equals the value the batch was fetched with.
+    """
+    if fetched_with is None:
+        stmt = upsert(conn, state).values(key=OFFSET_KEY, value=str(offset))
+        result = await conn.execute(stmt.on_conflict_do_nothing(index_elements=[state.c.key]))
+    else:
+        result = await conn.execute(
+            update(state).where(state.c.key == OFFSET_KEY, state.c.value == str(fetched_with))
+            .values(value=str(offset)))
+    if result.rowcount != 1:
+        raise OffsetMoved(f"offset is no longer {fetched_with}")

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from groupbot.domain.clock import as_utc
 from groupbot.storage.activity import (
     add_group_days,
     add_member_days,
@@ -36,7 +37,8 @@ async def rekey_group(conn: AsyncConnection, old_chat_id: int, new_chat_id: int,
 
 
 async def _fold(conn: AsyncConnection, *, source_pk: int, target_pk: int) -> None:
-    """Add the source record's counters to the target, then drop the duplicate record."""
+    """Add the source record's counters and missing facts to the target, drop the duplicate."""
+    await _fill_facts(conn, source_pk, target_pk)
     await add_group_days(conn, await _rows(conn, group_activity, source_pk, target_pk))
     await add_member_days(conn, await _rows(conn, member_activity, source_pk, target_pk))
     rows = await _rows(conn, memberships, source_pk, target_pk)
@@ -46,6 +48,24 @@ async def _fold(conn: AsyncConnection, *, source_pk: int, target_pk: int) -> Non
     await conn.execute(update(audit).where(audit.c.group_id == source_pk)
                        .values(group_id=target_pk))
     await conn.execute(delete(groups).where(groups.c.id == source_pk))
+
+
+FACTS = ("purpose", "owner_user_id", "owner_name", "member_count", "bot_is_admin")
+
+
+async def _fill_facts(conn: AsyncConnection, source_pk: int, target_pk: int) -> None:
+    """The kept record takes the latest activity, and the duplicate's facts where it has none."""
+    cols = [groups.c[f] for f in (*FACTS, "last_active")]
+    source = (await conn.execute(select(*cols).where(groups.c.id == source_pk))).one()
+    target = (await conn.execute(select(*cols).where(groups.c.id == target_pk))).one()
+    values = {f: getattr(source, f) for f in FACTS
+              if getattr(target, f) is None and getattr(source, f) is not None}
+    if source.last_active is not None and (target.last_active is None
+                                           or as_utc(source.last_active)
+                                           > as_utc(target.last_active)):
+        values["last_active"] = source.last_active
+    if values:
+        await conn.execute(update(groups).where(groups.c.id == target_pk).values(**values))
 
 
 async def _rows(conn: AsyncConnection, table, source_pk: int, target_pk: int) -> list[dict]:

@@ -27,6 +27,7 @@ class StoredProposal:
     status: str
     group_pks: tuple[int, ...]
     chat_ids: tuple[int | str, ...]
+    titles: tuple[str, ...]
     survivor_pk: int
     survivor_chat_id: int | str
     score: float
@@ -80,23 +81,24 @@ async def load(conn: AsyncConnection, ids: list[int] | None = None,
     rows = list(await conn.execute(query))
     members = await _members(conn, [r.id for r in rows])
     return [StoredProposal(
-        id=r.id, status=r.status, group_pks=tuple(pk for pk, _ in members[r.id]),
-        chat_ids=tuple(c for _, c in members[r.id]), survivor_pk=r.survivor_id,
-        survivor_chat_id=dict(members[r.id])[r.survivor_id], score=r.score,
-        reasons=tuple(json.loads(r.reasons)),
+        id=r.id, status=r.status, group_pks=tuple(m[0] for m in members[r.id]),
+        chat_ids=tuple(m[1] for m in members[r.id]), titles=tuple(m[2] for m in members[r.id]),
+        survivor_pk=r.survivor_id,
+        survivor_chat_id=next(m[1] for m in members[r.id] if m[0] == r.survivor_id),
+        score=r.score, reasons=tuple(json.loads(r.reasons)),
     ) for r in rows]
 
 
-async def _members(conn: AsyncConnection, ids: list[int]) -> dict[int, list[tuple[int, object]]]:
-    out: dict[int, list[tuple[int, object]]] = {i: [] for i in ids}
+async def _members(conn: AsyncConnection, ids: list[int]) -> dict[int, list[tuple]]:
+    out: dict[int, list[tuple]] = {i: [] for i in ids}
     if ids:
         rows = await conn.execute(
             select(merge_members.c.proposal_id, groups.c.id, groups.c.chat_id,
-                   groups.c.platform)
+                   groups.c.platform, groups.c.title)
             .join(groups, groups.c.id == merge_members.c.group_id)
             .where(merge_members.c.proposal_id.in_(ids)).order_by(groups.c.id))
         for r in rows:
-            out[r.proposal_id].append((r.id, public_chat_id(r.platform, r.chat_id)))
+            out[r.proposal_id].append((r.id, public_chat_id(r.platform, r.chat_id), r.title))
     return out
 
 
@@ -104,3 +106,59 @@ async def count_by_status(conn: AsyncConnection) -> dict[str, int]:
     """How many proposals are in each status."""
     rows = await conn.execute(select(proposals.c.status, func.count()).group_by(proposals.c.status))
     return dict(rows.all())
+
+
+async def decide(conn: AsyncConnection, proposal_id: int, status: str, user_id: int | None,
+                 at: datetime) -> bool:
+    """Move a pending proposal to approved/rejected; False if it was not pending (acts once)."""
+    result = await conn.execute(
+        update(proposals).where(proposals.c.id == proposal_id, proposals.c.status == "pending")
+        .values(status=status, decided_by=user_id, decided_at=as_utc(at)))
+    return result.rowcount == 1
+
+
+async def set_status(conn: AsyncConnection, proposal_id: int, expected: str, status: str,
+                     **stamps) -> bool:
+    """Move a proposal from `expected` to `status`; False if it was elsewhere."""
+    result = await conn.execute(
+        update(proposals).where(proposals.c.id == proposal_id, proposals.c.status == expected)
+        .values(status=status, **{k: as_utc(v) for k, v in stamps.items()}))
+    return result.rowcount == 1
+
+
+async def remember_prior(conn: AsyncConnection, proposal_id: int, group_pk: int, *,
+                         status: str | None = None, permissions: str | None = None,
+                         read_only_at: datetime | None = None) -> None:
+    """Keep what a group was before the merge touched it."""
+    values = {}
+    if status is not None:
+        values["prior_status"] = status
+    if permissions is not None:
+        values["prior_permissions"] = permissions
+        values["read_only_at"] = as_utc(read_only_at)
+    await conn.execute(update(merge_members).where(
+        merge_members.c.proposal_id == proposal_id, merge_members.c.group_id == group_pk)
+        .values(**values))
+
+
+async def priors(conn: AsyncConnection, proposal_id: int) -> list:
+    """Each group's remembered state in a proposal."""
+    return list(await conn.execute(
+        select(merge_members.c.group_id, merge_members.c.prior_status,
+               merge_members.c.prior_permissions, merge_members.c.read_only_at,
+               groups.c.chat_id, groups.c.platform)
+        .join(groups, groups.c.id == merge_members.c.group_id)
+        .where(merge_members.c.proposal_id == proposal_id)))
+
+
+async def due_read_only(conn: AsyncConnection, executed_before: datetime) -> list:
+    """Absorbed Telegram groups of merges older than the grace period, not yet read-only."""
+    return list(await conn.execute(
+        select(proposals.c.id, merge_members.c.group_id, groups.c.chat_id)
+        .join(merge_members, merge_members.c.proposal_id == proposals.c.id)
+        .join(groups, groups.c.id == merge_members.c.group_id)
+        .where(proposals.c.status == "executed",
+               proposals.c.executed_at <= as_utc(executed_before),
+               merge_members.c.group_id != proposals.c.survivor_id,
+               merge_members.c.read_only_at.is_(None),
+               groups.c.platform == "telegram")))

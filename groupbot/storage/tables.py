@@ -43,7 +43,9 @@ class Group(Base):
     """A work group on some platform; Telegram groups are keyed by their Bot API chat id."""
 
     __tablename__ = "groups"
-    __table_args__ = (UniqueConstraint("platform", "chat_id", name="uq_groups_platform_chat"),)
+    # AUTOINCREMENT: a folded duplicate's id must never be handed to another group.
+    __table_args__ = (UniqueConstraint("platform", "chat_id", name="uq_groups_platform_chat"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16), default="telegram")
@@ -77,6 +79,7 @@ class Member(Base):
         UniqueConstraint("platform", "user_id", name="uq_members_platform_user"),
         Index("uq_members_platform_name", "platform", "name_key", unique=True,
               sqlite_where=text("user_id IS NULL"), postgresql_where=text("user_id IS NULL")),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -76,15 +76,16 @@ class Dispatcher:
         try:
             update = Update.de_json(payload, self._app.bot)
         except Exception as exc:
-            await self._ingest.finish(update_id, "failed", f"unparseable: {exc}")
+            await self._ingest.finish(update_id, "failed", f"unparseable: {type(exc).__name__}")
             return True
         await self._app.process_update(update)
         error = self._failures.pop(update_id, None)
         if error is not None and is_transient(error):
             return False
         self._told_unavailable.clear()  # the database answered: a new outage gets a new notice
+        # Only the error's type is kept: its message could quote the command's text.
         await self._ingest.finish(update_id, "failed" if error else "done",
-                                  repr(error) if error else None)
+                                  type(error).__name__ if error else None)
         return True
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,8 +8,10 @@ from datetime import tzinfo
 
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
@@ -17,17 +19,18 @@ from telegram.ext import (
     filters,
 )
 
+from groupbot.domain.events import PRESENT_STATUSES
 from groupbot.domain.inventory import PURPOSE_MAX_CHARS, PurposeError
 from groupbot.services.groups import GroupService, UnknownGroup
-from groupbot.telegram import render
+from groupbot.telegram import callbacks, render
+from groupbot.telegram.merge_handlers import MergeHandlers
 from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.sender import Sender
 from groupbot.telegram.texts import text
 
 log = logging.getLogger(__name__)
 GROUP_CHATS = (ChatType.GROUP, ChatType.SUPERGROUP)
-PRESENT = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR, ChatMember.MEMBER,
-                     ChatMember.RESTRICTED})
+PRESENT = PRESENT_STATUSES
 
 
 @dataclass
@@ -53,20 +56,26 @@ class Handlers:
         chat, new_status = change.chat, change.new_chat_member.status
         if chat.type not in GROUP_CHATS or new_status not in PRESENT:
             return  # removals were recorded by ingestion already
+        was_present = change.old_chat_member.status in PRESENT
+        could_see = change.old_chat_member.status == ChatMember.ADMINISTRATOR or (
+            was_present and context.bot.can_read_all_group_messages)
+        sees = new_status == ChatMember.ADMINISTRATOR or context.bot.can_read_all_group_messages
+        lines = [] if was_present else [self._t("welcome", title=chat.title or chat.id)]
+        if not was_present or could_see != sees:
+            lines.append(self._t("welcome_ok" if sees else "welcome_no_rights"))
+        if lines:  # a change that alters nothing for the group is not worth a message
+            await self.sender.text(chat.id, "\n\n".join(lines))
         await self.refresh_facts(context, chat.id)
-        sees_all = new_status == ChatMember.ADMINISTRATOR or context.bot.can_read_all_group_messages
-        lines = []
-        if change.old_chat_member.status not in PRESENT:
-            lines.append(self._t("welcome", title=chat.title or chat.id))
-        if lines or (change.old_chat_member.status == ChatMember.ADMINISTRATOR) != sees_all:
-            lines.append(self._t("welcome_ok" if sees_all else "welcome_no_rights"))
-        await self.sender.text(chat.id, "\n\n".join(lines))
 
     async def refresh_facts(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-        """Read owner and member count from Telegram into the record."""
-        count = await context.bot.get_chat_member_count(chat_id)
-        owner = next((a.user for a in await context.bot.get_chat_administrators(chat_id)
-                      if a.status == ChatMember.OWNER), None)
+        """Read owner and member count from Telegram into the record (best effort)."""
+        try:
+            count = await context.bot.get_chat_member_count(chat_id)
+            admins = await context.bot.get_chat_administrators(chat_id)
+        except TelegramError as exc:
+            log.info("facts of %s unavailable: %s", chat_id, exc)
+            return
+        owner = next((a.user for a in admins if a.status == ChatMember.OWNER), None)
         await self.groups.set_facts(
             chat_id, member_count=count,
             owner_user_id=owner.id if owner else None,
@@ -97,8 +106,11 @@ class Handlers:
         chat = update.effective_chat
         if chat.type not in GROUP_CHATS:
             return await self._reply(update, self._t("group_only"))
-        count = await context.bot.get_chat_member_count(chat.id)
-        await self.groups.set_facts(chat.id, member_count=count)
+        try:
+            count = await context.bot.get_chat_member_count(chat.id)
+            await self.groups.set_facts(chat.id, member_count=count)
+        except TelegramError as exc:
+            log.info("member count of %s unavailable: %s", chat.id, exc)
         record = await self.groups.record(chat.id)
         if record is None:
             return await self._reply(update, self._t("unknown_group"))
@@ -130,11 +142,18 @@ class Handlers:
             await self._reply(update, self._t("unknown_command"))
 
 
-def register_handlers(app: Application, handlers: Handlers) -> None:
+def register_handlers(app: Application, handlers: Handlers, merges: MergeHandlers) -> None:
     """Wire handlers; order matters only in that the catch-all unknown command comes last."""
     app.add_handler(ChatMemberHandler(handlers.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CommandHandler(["purpose", "register"], handlers.purpose))
     app.add_handler(CommandHandler("status", handlers.status))
     app.add_handler(CommandHandler("groups", handlers.inventory))
     app.add_handler(CommandHandler(["start", "help"], handlers.help))
+    app.add_handler(CommandHandler("match", merges.match_command))
+    app.add_handler(CommandHandler("merges", merges.merges_command))
+    app.add_handler(CommandHandler("similar", merges.similar_command))
+    app.add_handler(CommandHandler("unmerge", merges.unmerge_command))
+    app.add_handler(CallbackQueryHandler(merges.button, pattern=f"^{callbacks.PREFIX}:"))
+    # Any other tap (old or forged data) still gets an answer, so the client stops spinning.
+    app.add_handler(CallbackQueryHandler(merges.button))
     app.add_handler(MessageHandler(filters.COMMAND, handlers.unknown))

@@ -18,7 +18,7 @@ from telegram.ext import Application
 from groupbot.domain.events import Event, MembershipChanged
 from groupbot.services.ingest import IngestService
 from groupbot.storage.errors import is_transient
-from groupbot.storage.inbox import InboxItem
+from groupbot.storage.inbox import InboxItem, OffsetMoved
 from groupbot.telegram.dispatcher import Dispatcher
 from groupbot.telegram.updates import ALLOWED_UPDATES, Translated, translate
 
@@ -38,8 +38,11 @@ class _Throttled(Exception):
         self.seconds = seconds
 
 
-class _Stopped(Exception):
-    """Asked to stop while waiting for the database; nothing was acknowledged."""
+class _Stopped(BaseException):
+    """Asked to stop while waiting for the database; nothing was acknowledged.
+
+    A BaseException so that the broad handlers isolating bad updates let it through.
+    """
 
 
 class DurablePoller:
@@ -104,37 +107,48 @@ class DurablePoller:
         raise _api_error(body)
 
     async def _commit(self, updates: list[dict], stop: asyncio.Event) -> None:
-        fresh = [u for u in updates if self._offset is None or u["update_id"] >= self._offset]
-        if not fresh:
-            return
-        next_offset = max(u["update_id"] for u in fresh) + 1
-        translated = [_translate(u, self._app.bot.id) for u in fresh]
+        fetched_with = self._offset
+        next_offset = max(int(u["update_id"]) for u in updates) + 1
+        translated = [_translate(u, self._app.bot.id) for u in updates]
         events = [e for t in translated for e in t.events]
         items = [t.item for t in translated if t.item is not None]
         try:
-            await self._retrying(stop, self._ingest.commit, events, items, next_offset)
-        except SQLAlchemyError as exc:
-            log.error("batch rejected by the database (%s); committing one by one", exc)
-            await self._commit_singly(translated, stop)
-        self._offset = next_offset
+            await self._retrying(stop, self._ingest.commit, events, items, fetched_with,
+                                 next_offset)
+            self._offset = next_offset
+        except OffsetMoved:
+            log.info("batch was already committed; skipping it")
+            self._offset = await self._retrying(stop, self._ingest.offset)
+        except Exception as exc:
+            log.error("batch rejected by the database (%s); committing one by one",
+                      type(exc).__name__)
+            await self._commit_singly(translated, fetched_with, stop)
+            self._offset = await self._retrying(stop, self._ingest.offset)
         changed = {e.chat.chat_id for e in events if isinstance(e, MembershipChanged)}
         if items or changed:  # most batches are plain messages and owe no handler anything
             self._dispatcher.wake(changed)
 
-    async def _commit_singly(self, translated: list[_Outcome], stop: asyncio.Event) -> None:
-        """Isolate the update a database rejects; it is quarantined, the rest go in.
+    async def _commit_singly(self, translated: list[_Outcome], fetched_with: int | None,
+                             stop: asyncio.Event) -> None:
+        """Isolate the update the database rejects; it is quarantined, the rest go in.
 
-        Each commit carries its own offset, so a crash half-way resumes without repeats.
+        Each commit moves the offset by one update, so a crash half-way resumes without repeats.
         """
+        offset = fetched_with
         for outcome in translated:
-            items = [outcome.item] if outcome.item else []
             after = outcome.update_id + 1
+            items = [outcome.item] if outcome.item else []
             try:
-                await self._retrying(stop, self._ingest.commit, outcome.events, items, after)
-            except SQLAlchemyError as exc:
-                log.error("update %s quarantined: %s", outcome.update_id, exc)
-                bad = InboxItem(outcome.update_id, outcome.kind, None, "failed", repr(exc))
-                await self._retrying(stop, self._ingest.commit, [], [bad], after)
+                await self._retrying(stop, self._ingest.commit, outcome.events, items, offset,
+                                     after)
+            except OffsetMoved:
+                pass
+            except Exception as exc:
+                log.error("update %s quarantined: %s", outcome.update_id, type(exc).__name__)
+                bad = InboxItem(outcome.update_id, outcome.kind, None, "failed",
+                                type(exc).__name__)
+                await self._retrying(stop, self._ingest.commit, [], [bad], offset, after)
+            offset = after
 
     async def _retrying(self, stop: asyncio.Event, action, *args):
         """Run `action`, waiting out a database that is down; other database errors raise."""
@@ -187,7 +201,7 @@ def _translate(update: dict, bot_id: int) -> _Outcome:
     update_id = int(update["update_id"])
     try:
         result: Translated = translate(update, bot_id)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except Exception as exc:  # any malformed update is quarantined, never a crash loop
         log.warning("malformed update %s quarantined: %r", update_id, exc)
         keys = ",".join(sorted(map(str, update)))
         item = InboxItem(update_id, "malformed", None, "failed", f"{exc!r}; keys={keys}")

@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from telegram import Bot, Message
-from telegram.error import ChatMigrated, Forbidden, NetworkError, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
 from groupbot.services.groups import GroupService
 
@@ -39,8 +39,9 @@ class Sender:
         for attempt in range(SERVER_ERROR_RETRIES + 1):
             try:
                 return await self._bot.send_message(chat_id, body, **kwargs)
-            except TimedOut:
-                raise  # the message may have gone out: a retry could post it twice
+            except (TimedOut, BadRequest):
+                # A timeout may have posted it already; a bad request will not get better.
+                raise
             except NetworkError as exc:
                 if attempt == SERVER_ERROR_RETRIES:
                     raise

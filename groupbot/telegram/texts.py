@@ -57,20 +57,24 @@ TEXTS: dict[str, dict[str, str]] = {
               "when it is back.",
     },
     "unknown_command": {
-        "zh": "不认识这个命令。可用命令：/purpose /status /groups /help",
-        "en": "Unknown command. Available: /purpose /status /groups /help",
+        "zh": "不认识这个命令。可用命令：/purpose /status /similar /groups /help",
+        "en": "Unknown command. Available: /purpose /status /similar /groups /help",
     },
     "help": {
         "zh": "groupbot 帮助基层减负：登记工作群、统计活跃度、发现重复群和僵尸群。\n"
               "把我拉进工作群并设为管理员，然后：\n"
               "/purpose 群用途 — 登记本群用途（群主/管理员）\n"
               "/status — 查看本群记录\n"
-              "/groups — 工作群总览（管理群，groupbot 管理员）",
+              "/groups — 工作群总览（管理群，groupbot 管理员）\n"
+              "/similar — 本群的相似群\n"
+              "/match /merges /unmerge 编号 — 合并建议（管理群，groupbot 管理员）",
         "en": "groupbot cuts overlapping work groups: it registers groups, measures activity and "
               "finds duplicates and zombies.\nAdd me to a work group as an admin, then:\n"
               "/purpose <text> — state the group's purpose (group admins)\n"
               "/status — this group's record\n"
-              "/groups — inventory summary (admin chat, groupbot admins)",
+              "/groups — inventory summary (admin chat, groupbot admins)\n"
+              "/similar — groups similar to this one\n"
+              "/match /merges /unmerge <id> — merge proposals (admin chat, groupbot admins)",
     },
     "status": {
         "zh": "📋 {title}\n用途：{purpose}\n状态：{status}\n负责人：{owner}\n"

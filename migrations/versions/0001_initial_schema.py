@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_groups")),
         sa.UniqueConstraint("platform", "chat_id", name="uq_groups_platform_chat"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("groups", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_groups_status"), ["status"], unique=False)
@@ -70,6 +71,7 @@ def upgrade() -> None:
         sa.Column("first_seen", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_members")),
         sa.UniqueConstraint("platform", "user_id", name="uq_members_platform_user"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "audit_log",

@@ -61,7 +61,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("proposal_id", "group_id", name=op.f("pk_merge_members")),
     )
-    with op.batch_alter_table("groups", schema=None) as batch_op:
+    # Batch mode rebuilds SQLite tables; keep AUTOINCREMENT so ids are never reused.
+    with op.batch_alter_table("groups", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.add_column(sa.Column("created_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("expires_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("merged_into", sa.Integer(), nullable=True))
@@ -69,7 +70,7 @@ def upgrade() -> None:
             batch_op.f("fk_groups_merged_into_groups"), "groups", ["merged_into"], ["id"]
         )
 
-    with op.batch_alter_table("members", schema=None) as batch_op:
+    with op.batch_alter_table("members", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.add_column(sa.Column("name_key", sa.String(length=255), nullable=True))
         batch_op.create_index(
             "uq_members_platform_name",
@@ -81,7 +82,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("members", schema=None) as batch_op:
+    with op.batch_alter_table("members", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_index(
             "uq_members_platform_name",
             sqlite_where=sa.text("user_id IS NULL"),
@@ -89,7 +90,7 @@ def downgrade() -> None:
         )
         batch_op.drop_column("name_key")
 
-    with op.batch_alter_table("groups", schema=None) as batch_op:
+    with op.batch_alter_table("groups", table_kwargs={"sqlite_autoincrement": True}) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_groups_merged_into_groups"), type_="foreignkey")
         batch_op.drop_column("merged_into")
         batch_op.drop_column("expires_on")

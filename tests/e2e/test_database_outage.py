@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from groupbot.storage.inbox import InboxItem
 from tests.e2e.conftest import OWNER
 from tests.fakebot import command_update, message_update, user
+from tests.ingest_helpers import commit
 
 
 class TcpProxy:
@@ -117,8 +118,8 @@ async def test_command_during_outage_is_answered_once_back(start_bot, sqlite_url
     # A /status committed just before the database turned read-only, not yet handled.
     command = command_update(work_group, OWNER, "/status")
     command["update_id"] = api.confirmed_offset + 1000
-    await writable.runtime.ingest.commit(
-        [], [InboxItem(command["update_id"], "message", command)], None)
+    await commit(writable.runtime.ingest,
+        [], [InboxItem(command["update_id"], "message", command)])
     path = make_url(sqlite_url).database
     read_only = await start_bot(url=f"sqlite:///file:{path}?mode=ro&uri=true", settle=False)
     await asyncio.sleep(1.0)  # the dispatcher retries many times meanwhile

@@ -32,9 +32,9 @@ def write_config(tmp_path, api: FakeBotApi, db_url: str):
 
 
 def start(config_path, log_path) -> subprocess.Popen:
-    log = open(log_path, "ab")  # noqa: SIM115 - the child owns it until it exits
-    return subprocess.Popen([sys.executable, "-m", "groupbot", "run", "--config",
-                             str(config_path)], stdout=log, stderr=subprocess.STDOUT)
+    with open(log_path, "ab") as log:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen([sys.executable, "-m", "groupbot", "run", "--config",
+                                 str(config_path)], stdout=log, stderr=subprocess.STDOUT)
 
 
 class Feeder(threading.Thread):

@@ -33,11 +33,15 @@ async def test_english_welcome_as_admin(start_bot, work_group):
     assert (await bot.record(-1001)).bot_is_admin is True
 
 
-async def test_promotion_is_acknowledged(bot, work_group):
+async def test_promotion_is_acknowledged_and_no_change_is_silent(bot, work_group):
     await bot.add_to_group(work_group, status="member")
     await bot.push(my_chat_member_update(work_group, OWNER, bot_user_dict(bot.api), "member",
                                          "administrator"))
     assert "已能看到群内活动" in bot.replies(-1001)[-1]
+    sent = len(bot.api.calls_to("sendMessage", chat_id=-1001))
+    await bot.push(my_chat_member_update(work_group, OWNER, bot_user_dict(bot.api),
+                                         "administrator", "administrator"))
+    assert len(bot.api.calls_to("sendMessage", chat_id=-1001)) == sent
 
 
 async def test_purpose_by_group_owner(bot, work_group):

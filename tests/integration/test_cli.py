@@ -18,6 +18,7 @@ from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
 from groupbot.storage.db import make_engine
 from tests.fakebot import FakeBotApi
+from tests.ingest_helpers import commit
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -27,9 +28,9 @@ async def populate(url: str) -> None:
     ingest, groups = IngestService(engine, TZ), GroupService(engine, TZ)
     now = datetime.now(UTC)
     chat = ChatRef(-1001234567890, "涌金门社区消防群", "supergroup")
-    await ingest.commit([BotStatusChanged(chat, now, "administrator", Person(1, "王轩")),
+    await commit(ingest, [BotStatusChanged(chat, now, "administrator", Person(1, "王轩")),
                          MessageSeen(chat, now, MessageKind.HUMAN, Person(1, "王轩")),
-                         MessageSeen(chat, now, MessageKind.HUMAN, Person(2, "李娜"))], [], 9)
+                         MessageSeen(chat, now, MessageKind.HUMAN, Person(2, "李娜"))])
     await groups.set_purpose(chat.chat_id, "消防台账报送", 1)
     await groups.set_facts(chat.chat_id, member_count=25, owner_name="王轩")
     await engine.dispose()
@@ -52,6 +53,14 @@ def test_export_json(populated, capsys):
     assert (row["members_seen"], row["member_count"], row["messages_30d"]) == (2, 25, 2)
     assert datetime.fromisoformat(row["last_active"]).tzinfo is not None
     assert datetime.fromisoformat(row["registered_at"]).tzinfo is not None
+
+
+def test_config_before_the_subcommand_counts(populated, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GROUPBOT_DATABASE_URL")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = "{populated}"\n')
+    assert main(["--config", str(config), "export"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 1
 
 
 def test_export_csv(populated, capsys):

@@ -8,6 +8,7 @@ from groupbot.domain.events import ChatRef, MessageKind, MessageSeen, Person
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
 from groupbot.storage.db import make_engine
+from tests.ingest_helpers import commit
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -17,12 +18,12 @@ async def test_two_processes_worth_of_writers(sqlite_url):
     ingests = [IngestService(e, TZ) for e in engines]
     groups = [GroupService(e, TZ) for e in engines]
     chat = ChatRef(-1001, "群", "supergroup")
-    await ingests[0].commit([MessageSeen(chat, datetime.now(UTC), MessageKind.HUMAN,
-                                         Person(1, "a"))], [], 1)
+    await commit(ingests[0], [MessageSeen(chat, datetime.now(UTC), MessageKind.HUMAN,
+                                         Person(1, "a"))])
 
     async def write(i: int) -> None:
         event = MessageSeen(chat, datetime.now(UTC), MessageKind.HUMAN, Person(i % 7 + 1, "p"))
-        await ingests[i % 2].commit([event], [], None)
+        await commit(ingests[i % 2], [event])
         await groups[i % 2].set_purpose(-1001, f"用途{i}", i)  # reads, then writes
 
     await asyncio.gather(*(write(i) for i in range(40)))

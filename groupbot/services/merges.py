@@ -1,0 +1,160 @@
+"""Use cases: decide on a proposal, execute the merge, revert it, make absorbed groups read-only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from groupbot.domain.clock import utcnow
+from groupbot.domain.events import GroupStatus
+from groupbot.services.ingest import user_actor
+from groupbot.storage import proposals
+from groupbot.storage.db import reader
+from groupbot.storage.group_rows import (
+    GroupKey,
+    audit_event,
+    groups,
+    public_chat_id,
+    set_status,
+)
+from groupbot.storage.proposals import StoredProposal
+
+
+@dataclass(frozen=True, slots=True)
+class GroupInfo:
+    """What the Telegram side needs to tell a group about a merge."""
+
+    pk: int
+    chat_id: int | str
+    platform: str
+    title: str
+    bot_is_admin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of a button tap or command on a proposal."""
+
+    result: str  # executed / rejected / already / forbidden / missing / reverted
+    proposal: StoredProposal | None = None
+    survivor: GroupInfo | None = None
+    absorbed: tuple[GroupInfo, ...] = ()
+    restore: tuple = ()  # (chat_id, prior permissions JSON) to undo read-only
+
+
+class MergeService:
+    """Decisions on proposals; each is one transaction, and each acts once."""
+
+    def __init__(self, engine: AsyncEngine, admins: tuple[int, ...], owners_decide: bool):
+        self._engine = engine
+        self._reader = reader(engine)
+        self._admins = frozenset(admins)
+        self._owners_decide = owners_decide
+
+    async def get(self, proposal_id: int) -> StoredProposal | None:
+        """One stored proposal."""
+        async with self._reader.connect() as conn:
+            found = await proposals.load(conn, [proposal_id])
+        return found[0] if found else None
+
+    async def decide(self, proposal_id: int, user_id: int | None, approve: bool) -> Outcome:
+        """Approve (and execute at once) or reject a pending proposal."""
+        now = utcnow()
+        async with self._engine.begin() as conn:
+            found = await proposals.load(conn, [proposal_id])
+            if not found:
+                return Outcome("missing")
+            proposal = found[0]
+            if not await self._may_decide(conn, proposal, user_id):
+                return Outcome("forbidden", proposal)
+            status = "approved" if approve else "rejected"
+            if not await proposals.decide(conn, proposal_id, status, user_id, now):
+                return Outcome("already", proposal)
+            await audit_event(conn, at=now, actor=user_actor(user_id), action=f"merge_{status}",
+                              group_pk=proposal.survivor_pk, proposal=proposal_id)
+            if not approve:
+                return Outcome("rejected", proposal)
+            return await self._execute(conn, proposal, now, user_actor(user_id))
+
+    async def _may_decide(self, conn: AsyncConnection, proposal: StoredProposal,
+                          user_id: int | None) -> bool:
+        if user_id is None:
+            return False
+        if user_id in self._admins:
+            return True
+        if not self._owners_decide:
+            return False
+        owners = await conn.execute(select(groups.c.owner_user_id)
+                                    .where(groups.c.id.in_(proposal.group_pks)))
+        return all(owner == user_id for (owner,) in owners)
+
+    async def _execute(self, conn: AsyncConnection, proposal: StoredProposal, now: datetime,
+                       actor: str) -> Outcome:
+        info = await _group_info(conn, proposal.group_pks)
+        absorbed = tuple(info[pk] for pk in proposal.group_pks if pk != proposal.survivor_pk)
+        for group in absorbed:
+            key = await _key(conn, group.pk)
+            await proposals.remember_prior(conn, proposal.id, group.pk, status=key.status)
+            await set_status(conn, key, GroupStatus.MERGED, at=now, actor=actor,
+                             reason=f"merge #{proposal.id}", merged_into=proposal.survivor_pk)
+        await proposals.set_status(conn, proposal.id, "approved", "executed", executed_at=now)
+        return Outcome("executed", proposal, info[proposal.survivor_pk], absorbed)
+
+    async def revert(self, proposal_id: int, user_id: int | None, actor: str | None = None
+                     ) -> Outcome:
+        """Undo an executed merge: every absorbed group gets its previous state back."""
+        now = utcnow()
+        actor = actor or user_actor(user_id)
+        async with self._engine.begin() as conn:
+            found = await proposals.load(conn, [proposal_id])
+            if not found:
+                return Outcome("missing")
+            if user_id is not None and user_id not in self._admins:
+                return Outcome("forbidden", found[0])
+            if not await proposals.set_status(conn, proposal_id, "executed", "reverted",
+                                              reverted_at=now):
+                return Outcome("already", found[0])
+            restore = []
+            for prior in await proposals.priors(conn, proposal_id):
+                if prior.prior_status is None:
+                    continue  # the survivor was never changed
+                key = await _key(conn, prior.group_id)
+                await set_status(conn, key, prior.prior_status, at=now, actor=actor,
+                                 reason=f"unmerge #{proposal_id}", merged_into=None)
+                if prior.read_only_at is not None:
+                    restore.append((public_chat_id(prior.platform, prior.chat_id),
+                                    prior.prior_permissions))
+            await audit_event(conn, at=now, actor=actor, action="merge_reverted",
+                              group_pk=found[0].survivor_pk, proposal=proposal_id)
+        return Outcome("reverted", found[0], restore=tuple(restore))
+
+    async def due_read_only(self, grace: timedelta) -> list:
+        """Absorbed groups whose grace period is over and that are not read-only yet."""
+        async with self._reader.connect() as conn:
+            return await proposals.due_read_only(conn, utcnow() - grace)
+
+    async def made_read_only(self, proposal_id: int, group_pk: int, permissions: str) -> None:
+        """Remember the permissions a group had before it was made read-only."""
+        now = utcnow()
+        async with self._engine.begin() as conn:
+            await proposals.remember_prior(conn, proposal_id, group_pk, permissions=permissions,
+                                           read_only_at=now)
+            await audit_event(conn, at=now, actor="system", action="read_only",
+                              group_pk=group_pk, proposal=proposal_id)
+
+
+async def _key(conn: AsyncConnection, pk: int) -> GroupKey:
+    row = (await conn.execute(select(groups.c.title, groups.c.status)
+                              .where(groups.c.id == pk))).one()
+    return GroupKey(pk, row.title, row.status)
+
+
+async def _group_info(conn: AsyncConnection, pks: tuple[int, ...]) -> dict[int, GroupInfo]:
+    rows = await conn.execute(select(groups.c.id, groups.c.chat_id, groups.c.platform,
+                                     groups.c.title, groups.c.bot_is_admin)
+                              .where(groups.c.id.in_(pks)))
+    return {r.id: GroupInfo(r.id, public_chat_id(r.platform, r.chat_id), r.platform, r.title,
+                            bool(r.bot_is_admin)) for r in rows}

@@ -1,0 +1,98 @@
+"""Census import through `groupbot import`: formats, encodings, idempotence, bad rows."""
+
+import json
+
+import pytest
+from openpyxl import Workbook
+
+from groupbot.cli import main
+from groupbot.domain.census import CENSUS_COLUMNS
+
+ROWS = [
+    ["wechat", "wx-001", "【重要】涌金门社区消防安全工作群", "消防台账报送", "王轩",
+     "王轩;李娜-网格员；涌金门社区-张伟、赵敏（涌金门社区）", "40", "2026-11-01", "2024-03-01", ""],
+    ["dingtalk", "dd-002", "湖滨街道迎检专班", "迎检材料", "李娜", "李娜;王轩", "12",
+     "2026-10-20", "2026-09-01", "2026-12-31"],
+    ["telegram", "-1001234567890", "涌金门社区网格群", "", "", "1001;1002", "", "", "", ""],
+]
+
+
+def write_csv(path, rows, encoding="utf-8-sig", header=CENSUS_COLUMNS):
+    lines = [",".join(header)] + [",".join(f'"{c}"' for c in row) for row in rows]
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+def export(capsys) -> dict:
+    capsys.readouterr()
+    assert main(["export"]) == 0
+    return {r["chat_id"]: r for r in json.loads(capsys.readouterr().out)}
+
+
+@pytest.fixture
+def env(db_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("GROUPBOT_DATABASE_URL", db_url)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
+def test_csv_in_every_encoding(env, capsys, encoding):
+    assert main(["import", str(write_csv(env / "census.csv", ROWS, encoding))]) == 0
+    assert "3 new, 0 updated, 0 unchanged, 0 skipped" in capsys.readouterr().out
+    groups = export(capsys)
+    fire = groups["wx-001"]
+    assert (fire["platform"], fire["purpose"], fire["owner"]) == ("wechat", "消防台账报送", "王轩")
+    assert (fire["members_seen"], fire["member_count"]) == (4, 40)
+    assert fire["last_active"].startswith("2026-11-01")
+    assert groups[-1001234567890]["members_seen"] == 2
+
+
+def test_reimport_changes_nothing_and_changed_rows_update(env, capsys):
+    path = write_csv(env / "census.csv", ROWS)
+    assert main(["import", str(path)]) == 0
+    before = export(capsys)
+    assert main(["import", str(path)]) == 0
+    assert "0 new, 0 updated, 3 unchanged" in capsys.readouterr().out
+    assert export(capsys) == before
+    changed = [list(r) for r in ROWS]
+    changed[0][3] = "消防检查资料上报"
+    changed[1][5] = "李娜"  # 王轩 left the task group
+    assert main(["import", str(write_csv(env / "census.csv", changed))]) == 0
+    assert "0 new, 2 updated, 1 unchanged" in capsys.readouterr().out
+    after = export(capsys)
+    assert after["wx-001"]["purpose"] == "消防检查资料上报"
+    assert after["dd-002"]["members_seen"] == 1
+
+
+def test_bad_rows_are_reported_by_line_and_skipped(env, capsys):
+    rows = [ROWS[0], ["qq", "", "无编号群", "", "", "", "", "", "", ""],
+            ["qq", "qq-9", "日期错群", "", "", "", "", "2026/13/01", "", ""],
+            ["qq", "qq-10", "人数错群", "", "", "", "很多", "", "", ""], ROWS[1]]
+    assert main(["import", str(write_csv(env / "census.csv", rows))]) == 0
+    captured = capsys.readouterr()
+    assert "2 new, 0 updated, 0 unchanged, 3 skipped" in captured.out
+    assert "line 3: chat_id is missing" in captured.err
+    assert "line 4: last_active is not a date" in captured.err
+    assert "line 5: member_count is not a whole number" in captured.err
+
+
+def test_xlsx(env, capsys):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(CENSUS_COLUMNS))
+    for row in ROWS:
+        sheet.append(row)
+    book.save(env / "census.xlsx")
+    assert main(["import", str(env / "census.xlsx")]) == 0
+    assert "3 new" in capsys.readouterr().out
+    assert export(capsys)["dd-002"]["member_count"] == 12
+
+
+def test_unreadable_files_are_refused_clearly(env, capsys):
+    write_csv(env / "bad.csv", ROWS, header=("name", "size"))
+    (env / "export.json").write_text('{"name": "chat", "messages": []}')
+    assert main(["import", str(env / "bad.csv"), str(env / "export.json")]) == 1
+    err = capsys.readouterr().err
+    assert "header lacks column(s) platform, chat_id, title" in err
+    assert "Telegram Desktop export" in err
