@@ -9,7 +9,12 @@ from datetime import date
 import numpy as np
 
 from groupbot.domain.lexicon import Lexicon
-from groupbot.domain.textnorm import DEFAULT_TEMPORARY_PATTERNS, normalise_purpose, parse_title
+from groupbot.domain.textnorm import (
+    DEFAULT_TEMPORARY_PATTERNS,
+    clean_text,
+    normalise_purpose,
+    parse_title,
+)
 
 NO_DAY = -1  # a missing date in the day-number arrays
 
@@ -96,7 +101,7 @@ def describe(title: str, purpose: str | None, lexicon: Lexicon,
         text=text, purpose=canon_purpose, topics=topics,
         place=parts.locations[-1] if parts.locations else "", level=parts.level,
         temporary=parts.temporary, periods=frozenset(parts.periods),
-        shown=clean_purpose or parts.function or parts.cleaned,
+        shown=clean_text(purpose or "") or parts.function or parts.cleaned,
     )
 
 

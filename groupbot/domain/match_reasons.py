@@ -23,6 +23,7 @@ TEMPLATES = {
                     "en": "most active ({n} messages in 30 days)"},
     "largest": {"zh": "人数最多（{n} 人）", "en": "largest ({n} members)"},
     "oldest": {"zh": "建立最早", "en": "oldest"},
+    "first": {"zh": "最先登记", "en": "registered first"},
 }
 
 
@@ -57,6 +58,8 @@ def survivor_reason(survivor: int, cluster: list[int], corpus: Corpus, language:
         why = _t("most_active", language, n=int(corpus.activity[survivor]))
     elif all(corpus.member_count[survivor] > corpus.member_count[g] for g in others):
         why = _t("largest", language, n=int(corpus.member_count[survivor]))
-    else:
+    elif all(0 <= corpus.created[survivor] < corpus.created[g] for g in others):
         why = _t("oldest", language)
+    else:
+        why = _t("first", language)
     return _t("survivor", language, title=corpus.titles[survivor], why=why)

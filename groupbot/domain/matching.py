@@ -180,15 +180,20 @@ def _link_component(component: list[tuple[int, int]], edges: dict) -> list[list[
 
 def _proposal(cluster: list[int], edges: dict, corpus: Corpus, functions: list[Function],
               language: str) -> Proposal:
-    survivor = max(cluster, key=lambda g: (corpus.activity[g], corpus.member_count[g],
-                                           -corpus.created[g] if corpus.created[g] >= 0 else 0,
-                                           -g))
+    survivor = max(cluster, key=lambda g: survivor_rank(corpus, g))
     scored = [(edges[p], p) for p in _pairs(cluster) if p in edges]
     score = float(np.mean([(m + f) / 2 for (m, f, _), _ in scored]))
     reasons = [survivor_reason(survivor, cluster, corpus, language)]
     for (member, _, shared), (a, b) in scored:
         reasons.extend(pair_reasons(a, b, member, shared, corpus, functions, language))
     return Proposal(tuple(cluster), survivor, round(score, 3), tuple(reasons))
+
+
+def survivor_rank(corpus: Corpus, g: int) -> tuple:
+    """Most active, then largest, then oldest, then first registered."""
+    created = corpus.created[g]
+    return (corpus.activity[g], corpus.member_count[g],
+            -created if created >= 0 else float("-inf"), -g)
 
 
 def _pairs(cluster: list[int]):

@@ -210,7 +210,7 @@ def _anchors(work: str) -> list[tuple[str, int, int]]:
         if not prefix and kind == "c" and found and found[-1][2] == start \
                 and work[start - 1] == "村":
             found[-1] = ("c", found[-1][1], m.end())  # "和平新村" + "社区" is one place
-        elif not prefix or prefix in _SCOPE_WORDS or _NOT_A_PLACE_RE.search(work, 0, m.end()):
+        elif not prefix or prefix in _SCOPE_WORDS or _NOT_A_PLACE_RE.search(work, m.end() - 4, m.end()):
             continue  # a bare suffix ("社区书记群") is an ordinary word, not a place
         else:
             found.append((kind, start, m.end()))
@@ -288,9 +288,9 @@ def parse_title(title: str, temporary_patterns: Iterable[str] = DEFAULT_TEMPORAR
 @lru_cache(maxsize=1 << 16)
 def _parse_title(title: str, patterns: tuple[str, ...]) -> TitleParts:
     cleaned = clean_text(title)
-    periods = [_period(m) for m in _PERIOD_RE.finditer(cleaned)]
+    periods: list[str] = []
     # Blank consumed spans with same-length spaces so positions and word boundaries survive.
-    work = _PERIOD_RE.sub(lambda m: " " * len(m.group()), cleaned) if periods else cleaned
+    work = _PERIOD_RE.sub(lambda m: periods.append(_period(m)) or " " * len(m.group()), cleaned)
     locations: list[str] = []
     units: list[str] = []
     levels: list[str] = []
