@@ -29,7 +29,7 @@ def proposed(groups, **kw) -> set[frozenset]:
 
 
 FIRE = ("a1", "【重要】湖濱街道湧金門社區消防安全工作羣✨", "消防台账报送", STAFF)
-FIRE_DUP = ("a2", "涌金门社区消防台账群(新)", "消防检查资料上报", STAFF[:12] + [50])
+FIRE_DUP = ("a2", "涌金门社区消防台账群(新)", "消防检查资料上报", [*STAFF[:12], 50])
 
 
 def test_decorated_traditional_recreated_duplicate_is_proposed_with_reasons():
@@ -43,13 +43,13 @@ def test_decorated_traditional_recreated_duplicate_is_proposed_with_reasons():
 
 def test_synonyms_and_issuing_units():
     groups = [("g1", "涌金门社区创文工作群", "", STAFF[:10]),
-              ("g2", "消防大队涌金门社区文明创建对接群", "", STAFF[:9] + [77])]
+              ("g2", "消防大队涌金门社区文明创建对接群", "", [*STAFF[:9], 77])]
     assert proposed(groups) == {frozenset({"g1", "g2"})}
 
 
 def test_partial_visibility_counts_what_is_seen():
     groups = [FIRE, ("p1", "涌金门社区消防安全群", "", STAFF[:6])]
-    corpus, (proposal,) = run(groups, member_count=[15, 60])
+    _corpus, (proposal,) = run(groups, member_count=[15, 60])
     assert "只看到 6/60" in "\n".join(proposal.reasons)
 
 
