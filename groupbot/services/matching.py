@@ -80,16 +80,16 @@ class MatchingService:
             [r.chat_id for r in rows], [r.title for r in rows], [r.purpose for r in rows], lists,
             member_count=[r.member_count for r in rows], activity=[r.activity for r in rows],
             created=[r.created_on for r in rows], expires=[r.expires_on for r in rows])
-        return corpus, [r.id for r in rows], [_group_print(r, lists[i])
-                                               for i, r in enumerate(rows)]
+        return corpus, [r.id for r in rows], [_group_print(r) for r in rows]
 
 
-def _group_print(row, member_ids: list[int]) -> str:
-    return f"{row.title}|{row.purpose}|{','.join(map(str, sorted(member_ids)))}"
+def _group_print(row) -> str:
+    # What a group is for is its title and purpose; people come and go without that changing.
+    return f"{row.title}|{row.purpose}"
 
 
 def _fingerprint(proposal: Proposal, prints: list[str]) -> str:
-    """Changes when a group's title, purpose or members change materially."""
+    """Changes when a group's title or purpose changes: then a rejection may be revisited."""
     digest = hashlib.sha256()
     for g in sorted(proposal.groups):
         digest.update(prints[g].encode())
