@@ -1,4 +1,4 @@
-"""The `groupbot` command: run, db upgrade, import, match, export."""
+"""The `groupbot` command: run, db upgrade, import, match, unmerge, export."""
 
 from __future__ import annotations
 
@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
                                        "and propose merging them.")
     match.add_argument("--json", action="store_true", help="print proposals as JSON")
     match.set_defaults(handler=_match)
+
+    unmerge = sub.add_parser("unmerge", parents=[common], help="revert an executed merge",
+                             description="Revert an executed merge: absorbed groups get their "
+                                         "previous state (and permissions) back.")
+    unmerge.add_argument("proposal_id", type=int, metavar="ID", help="the proposal's id")
+    unmerge.set_defaults(handler=_unmerge)
 
     export = sub.add_parser("export", parents=[common], help="print the group inventory",
                             description="Print the group inventory to stdout.")
@@ -124,6 +130,12 @@ def _match(args: argparse.Namespace, config: Config) -> int:
     from groupbot.cli_match import run_match
 
     return asyncio.run(run_match(config, as_json=args.json))
+
+
+def _unmerge(args: argparse.Namespace, config: Config) -> int:
+    from groupbot.cli_match import run_unmerge
+
+    return asyncio.run(run_unmerge(config, args.proposal_id))
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:

@@ -1,18 +1,22 @@
-"""`groupbot match`: run matching once and print the proposals."""
+"""`groupbot match` and `groupbot unmerge`: matching and reverting from the command line."""
 
 from __future__ import annotations
 
 import json
 import sys
 
+from telegram import Bot
+
 from groupbot.config import Config
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.match_candidates import CandidateSettings
 from groupbot.domain.matching import MatchSettings
 from groupbot.services.matching import MatchingService
+from groupbot.services.merges import MergeService
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
 from groupbot.storage.proposals import StoredProposal
+from groupbot.telegram.merge_handlers import restore_permissions
 
 
 def match_settings(config: Config) -> MatchSettings:
@@ -58,4 +62,27 @@ async def run_match(config: Config, *, as_json: bool = False) -> int:
         for reason in p.reasons:
             print(f"    {reason}")
     print(f"{len(run.proposals)} proposal(s), {len(run.new_ids)} new")
+    return 0
+
+
+async def run_unmerge(config: Config, proposal_id: int) -> int:
+    """Revert a merge; Telegram permissions are restored too when a token is configured."""
+    await upgrade_async(config.database.url)
+    engine = make_engine(config.database.url)
+    try:
+        service = MergeService(engine, config.telegram.admins, config.matching.owners_decide)
+        outcome = await service.revert(proposal_id, None, actor="cli")
+    finally:
+        await engine.dispose()
+    if outcome.result != "reverted":
+        print(f"groupbot: proposal {proposal_id} cannot be reverted ({outcome.result})",
+              file=sys.stderr)
+        return 1
+    if outcome.restore and config.telegram.token:
+        async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
+            await restore_permissions(bot, outcome)
+    elif outcome.restore:
+        print("groupbot: no bot token configured; group permissions were not restored",
+              file=sys.stderr)
+    print(f"merge #{proposal_id} reverted")
     return 0

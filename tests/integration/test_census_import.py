@@ -96,3 +96,44 @@ def test_unreadable_files_are_refused_clearly(env, capsys):
     err = capsys.readouterr().err
     assert "header lacks column(s) platform, chat_id, title" in err
     assert "Telegram Desktop export" in err
+
+
+DUPLICATES = [
+    ["wechat", "wx-101", "【重要】湖濱街道湧金門社區消防安全工作羣", "消防台账报送", "王轩",
+     "王轩;李娜;张伟;赵敏;刘洋;陈静", "30", "2026-11-01", "2022-01-01", ""],
+    ["dingtalk", "dd-102", "涌金门社区消防台账群(新)", "消防检查资料上报", "李娜",
+     "王轩-网格员;涌金门社区-李娜;张伟（涌金门社区）;赵敏;刘洋", "25", "2026-11-10", "2025-06-01",
+     ""],
+    ["wechat", "wx-103", "湖滨街道涌金门社区党建工作群", "党建", "王轩",
+     "王轩;李娜;张伟;赵敏;刘洋;陈静", "30", "2026-11-01", "2022-01-01", ""],
+]
+
+
+def test_match_json_on_a_census_then_unmerge(env, capsys, monkeypatch):
+    import asyncio
+
+    from groupbot.config import load_config
+    from groupbot.services.merges import MergeService
+    from groupbot.storage.db import make_engine
+
+    assert main(["import", str(write_csv(env / "census.csv", DUPLICATES))]) == 0
+    capsys.readouterr()
+    assert main(["match", "--json"]) == 0
+    (proposal,) = json.loads(capsys.readouterr().out)
+    assert set(proposal) == {"id", "groups", "survivor", "score", "reasons"}
+    assert sorted(proposal["groups"]) == ["dd-102", "wx-101"]
+    assert proposal["survivor"] in proposal["groups"] and 0 < proposal["score"] <= 1
+    assert any("消防台账报送 ≈ 消防检查资料上报" in r for r in proposal["reasons"])
+
+    async def approve():
+        engine = make_engine(load_config(None).database.url)
+        outcome = await MergeService(engine, (7,), False).decide(proposal["id"], 7, True)
+        await engine.dispose()
+        return outcome.result
+
+    assert asyncio.run(approve()) == "executed"
+    absorbed = next(g for g in proposal["groups"] if g != proposal["survivor"])
+    assert export(capsys)[absorbed]["status"] == "merged"
+    assert main(["unmerge", str(proposal["id"])]) == 0
+    assert export(capsys)[absorbed]["status"] == "active"
+    assert main(["unmerge", str(proposal["id"])]) == 1  # nothing left to revert
