@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -74,13 +74,14 @@ def _days(values, n: int) -> np.ndarray:
     return np.asarray([d.toordinal() if d else NO_DAY for d in values], dtype=np.int64)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=True)
 class Function:
     """What a group is for, as far as its title and purpose tell."""
 
     text: str  # canonicalised function words of the title
-    purpose: str  # canonicalised purpose ("" when none)
-    topics: frozenset[str]
+    purpose: str  # normalised purpose ("" when none)
+    topics: frozenset[str]  # from the title and the purpose
+    title_topics: frozenset[str]  # from the title alone: the stronger evidence
     place: str  # the most specific place named ("" when none)
     level: str | None
     temporary: bool
@@ -93,12 +94,12 @@ def describe(title: str, purpose: str | None, lexicon: Lexicon,
     """Features of one group."""
     parts = parse_title(title, temporary_patterns)
     clean_purpose = normalise_purpose(purpose)
-    text = lexicon.canonicalise(parts.function)
-    canon_purpose = lexicon.canonicalise(clean_purpose) if clean_purpose else ""
-    topics = lexicon.topics(parts.function) | (lexicon.topics(clean_purpose)
-                                               if clean_purpose else frozenset())
+    # Synonyms are compared through topics; the texts stay as written, because
+    # canonicalising them makes unrelated work look alike ("隐患排查" and "安全检查").
+    title_topics = lexicon.topics(parts.function)
+    topics = title_topics | (lexicon.topics(clean_purpose) if clean_purpose else frozenset())
     return Function(
-        text=text, purpose=canon_purpose, topics=topics,
+        text=parts.function, purpose=clean_purpose, topics=topics, title_topics=title_topics,
         place=parts.locations[-1] if parts.locations else "", level=parts.level,
         temporary=parts.temporary, periods=frozenset(parts.periods),
         shown=clean_text(purpose or "") or parts.function or parts.cleaned,
@@ -107,7 +108,7 @@ def describe(title: str, purpose: str | None, lexicon: Lexicon,
 
 def describe_all(corpus: Corpus, lexicon: Lexicon,
                  temporary_patterns=DEFAULT_TEMPORARY_PATTERNS) -> list[Function]:
-    """Features of every group; identical titles and purposes are parsed once."""
+    """Features of every group, with the corpus's shared place prefixes and boilerplate removed."""
     cache: dict[tuple[str, str | None], Function] = {}
     out = []
     for title, purpose in zip(corpus.titles, corpus.purposes, strict=True):
@@ -116,4 +117,56 @@ def describe_all(corpus: Corpus, lexicon: Lexicon,
         if found is None:
             found = cache[key] = describe(title, purpose, lexicon, temporary_patterns)
         out.append(found)
-    return out
+    return strip_shared_affixes(out, lexicon)
+
+
+def strip_shared_affixes(functions: list[Function], lexicon: Lexicon) -> list[Function]:
+    """Remove what many groups share but is not their function.
+
+    A community's groups often start with its bare name ("清波门反诈群", "清波门社工群"): a
+    prefix that begins several different functions is a place, not work. Purposes often end
+    in the same boilerplate ("…期间工作调度与信息报送"), which says nothing about the task.
+    """
+    prefixes = shared_affixes([f.text for f in functions], lexicon, from_start=True)
+    suffixes = shared_affixes([f.purpose for f in functions], lexicon, from_start=False)
+    done: dict[Function, Function] = {}
+    for f in functions:
+        if f not in done:
+            done[f] = _without_affixes(f, prefixes, suffixes, lexicon)
+    return [done[f] for f in functions]
+
+
+def _without_affixes(f: Function, prefixes: set[str], suffixes: set[str],
+                     lexicon: Lexicon) -> Function:
+    text, place, purpose = f.text, f.place, f.purpose
+    for k in range(min(4, len(text) - 1), 1, -1):
+        # Never cut into a topic word ("安全|生产"): the prefix must carry no work of its own.
+        if text[:k] in prefixes and lexicon.topics(text[k:]) >= lexicon.topics(text):
+            text, place = text[k:], place or text[:k]
+            break
+    for k in range(min(MAX_AFFIX, len(purpose) - 2), 3, -1):
+        if purpose[-k:] in suffixes:
+            purpose = purpose[:-k]
+            break
+    if (text, place, purpose) == (f.text, f.place, f.purpose):
+        return f
+    return replace(f, text=text, place=place, purpose=purpose)
+
+
+MAX_AFFIX = 12
+MIN_SHARING = 3
+
+
+def shared_affixes(texts: list[str], lexicon: Lexicon, *, from_start: bool) -> set[str]:
+    """Affixes that open (or close) at least MIN_SHARING distinct texts in varied ways."""
+    followers: dict[str, set[str]] = {}
+    lengths = range(2, 5) if from_start else range(4, MAX_AFFIX + 1)
+    for text in set(texts):
+        for k in lengths:
+            if len(text) <= k + (0 if from_start else 1):
+                break
+            affix, rest = (text[:k], text[k]) if from_start else (text[-k:], text[-k - 1])
+            followers.setdefault(affix, set()).add(rest)
+    # Varied neighbours: "清波门" is followed by 反/社/消…; "垃圾" only by 分 (垃圾分类).
+    return {a for a, nxt in followers.items()
+            if len(nxt) >= MIN_SHARING and not lexicon.topics(a)}

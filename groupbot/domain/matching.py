@@ -27,6 +27,12 @@ class MatchSettings:
     """Decision thresholds; defaults are the ones the quality benchmark reports."""
 
     min_function: float = 0.6
+    # Groups whose sizes differ this much serve different scopes (a street vs a community);
+    # a street group and one that names no street must be nearly the same size.
+    max_size_ratio: float = 3.0
+    max_street_size_ratio: float = 1.5
+    # Purposes are short, loosely worded sentences: weaker evidence than titles and topics.
+    purpose_weight: float = 0.8
     candidates: CandidateSettings = field(default_factory=CandidateSettings)
     temporary_patterns: tuple[str, ...] = DEFAULT_TEMPORARY_PATTERNS
     language: str = "zh"
@@ -47,10 +53,11 @@ class _Columns:
     """Function features as integer columns, so gates run on arrays, not pairs of objects."""
 
     level: np.ndarray
-    place: np.ndarray
+    street_code: int
     temporary: np.ndarray
     periods: np.ndarray
-    topics: np.ndarray  # bitmask words per group
+    topics: np.ndarray  # bitmask words per group, title and purpose
+    title_topics: np.ndarray
     text: list[str]
     purpose: list[str]
 
@@ -62,9 +69,11 @@ def propose(corpus: Corpus, lexicon: Lexicon, settings: MatchSettings = MatchSet
     cand = find_candidates(corpus, settings.candidates)
     columns = _columns(functions, lexicon)
     left, right, shared = cand.left, cand.right, cand.shared
-    ok = _gates(columns, corpus, left, right)
+    ok = _gates(columns, corpus, left, right, settings)
     left, right, shared = left[ok], right[ok], shared[ok]
-    func = _function_scores(columns, left, right)
+    ok = _same_place(functions, left, right)
+    left, right, shared = left[ok], right[ok], shared[ok]
+    func = _function_scores(columns, left, right, settings.purpose_weight)
     ok = func >= settings.min_function
     left, right, shared, func = left[ok], right[ok], shared[ok], func[ok]
     seen = corpus.seen()
@@ -78,38 +87,75 @@ def propose(corpus: Corpus, lexicon: Lexicon, settings: MatchSettings = MatchSet
 
 def _columns(functions: list[Function], lexicon: Lexicon) -> _Columns:
     names = {name: i for i, name in enumerate(sorted(lexicon.names))}
-    words = max(1, (len(names) + 63) // 64)
-    topics = np.zeros((len(functions), words), dtype=np.uint64)
-    for row, f in enumerate(functions):
-        for topic in f.topics:
-            bit = names.get(topic)
-            if bit is not None:
-                topics[row, bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
+    levels, table = _codes([f.level or "" for f in functions])
     return _Columns(
-        level=_codes([f.level or "" for f in functions]),
-        place=_codes([f.place for f in functions]),
+        level=levels, street_code=table.get("street", -1),
         temporary=np.fromiter((f.temporary for f in functions), dtype=bool),
-        periods=_codes([",".join(sorted(f.periods)) for f in functions]),
-        topics=topics, text=[f.text for f in functions], purpose=[f.purpose for f in functions],
+        periods=_codes([",".join(sorted(f.periods)) for f in functions])[0],
+        topics=_bitmasks([f.topics for f in functions], names),
+        title_topics=_bitmasks([f.title_topics for f in functions], names),
+        text=[f.text for f in functions], purpose=[f.purpose for f in functions],
     )
 
 
-def _codes(values: list[str]) -> np.ndarray:
-    """Integer code per value; 0 is reserved for the empty value ('unknown')."""
+def _bitmasks(sets: list[frozenset[str]], names: dict[str, int]) -> np.ndarray:
+    """Topic sets as rows of 64-bit words, so overlaps are bitwise ANDs."""
+    masks = np.zeros((len(sets), max(1, (len(names) + 63) // 64)), dtype=np.uint64)
+    for row, topics in enumerate(sets):
+        for topic in topics:
+            bit = names.get(topic)
+            if bit is not None:
+                masks[row, bit // 64] |= np.uint64(1) << np.uint64(bit % 64)
+    return masks
+
+
+def _codes(values: list[str]) -> tuple[np.ndarray, dict[str, int]]:
+    """Integer code per value (0 is the empty value, 'unknown'), and the code table."""
     table = {"": 0}
-    return np.fromiter((table.setdefault(v, len(table)) for v in values), dtype=np.int64)
+    codes = np.fromiter((table.setdefault(v, len(table)) for v in values), dtype=np.int64)
+    return codes, table
 
 
-def _gates(c: _Columns, corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def _gates(c: _Columns, corpus: Corpus, left: np.ndarray, right: np.ndarray,
+           settings: MatchSettings) -> np.ndarray:
     """False for pairs that must never merge, whatever their scores."""
     known = lambda col: (col[left] != 0) & (col[right] != 0)  # noqa: E731 - local shorthand
     differ = lambda col: known(col) & (col[left] != col[right])  # noqa: E731
     both_temp = c.temporary[left] & c.temporary[right]
-    disjoint_topics = (~np.any(c.topics[left] & c.topics[right], axis=1)
-                       & np.any(c.topics[left], axis=1) & np.any(c.topics[right], axis=1))
-    return ~(differ(c.level) | differ(c.place) | disjoint_topics
+    a, b = c.title_topics[left], c.title_topics[right]
+    disjoint_topics = ~np.any(a & b, axis=1) & np.any(a, axis=1) & np.any(b, axis=1)
+    size = np.where(corpus.member_count > 0, corpus.member_count, corpus.seen())
+    ratio = np.maximum(size[left], size[right]) / np.maximum(
+        np.minimum(size[left], size[right]), 1)
+    street = c.level == c.street_code
+    one_street = street[left] != street[right]
+    scope = (ratio >= settings.max_size_ratio) | (
+        one_street & (ratio >= settings.max_street_size_ratio))
+    return ~(differ(c.level) | disjoint_topics | scope
              | (both_temp & differ(c.periods))
              | (both_temp & _apart(corpus, left, right)))
+
+
+PLACE_SUFFIXES = ("社区居委会", "村委会", "居委会", "社区", "街道", "镇", "乡")
+
+
+def place_key(place: str) -> str:
+    """A place without its administrative suffix: "北林新村社区" and "北林新村" agree."""
+    for suffix in PLACE_SUFFIXES:
+        if place.endswith(suffix) and len(place) > len(suffix) + 1:
+            return place[: -len(suffix)]
+    return place
+
+
+def _same_place(functions: list[Function], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """False where both groups name a place and neither name ends the other ("凯旋枫关村")."""
+    keys = [place_key(f.place) for f in functions]
+    ok = np.ones(len(left), dtype=bool)
+    for i, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+        ka, kb = keys[a], keys[b]
+        if ka and kb and ka != kb and not (ka.endswith(kb) or kb.endswith(ka)):
+            ok[i] = False
+    return ok
 
 
 def _apart(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -120,14 +166,28 @@ def _apart(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarray:
             | ((end_r >= 0) & (start_l >= 0) & (end_r < start_l)))
 
 
-def _function_scores(c: _Columns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Best of topic overlap, title-function similarity and purpose similarity (0..1)."""
-    inter = np.bitwise_count(c.topics[left] & c.topics[right]).sum(axis=1)
-    union = np.bitwise_count(c.topics[left] | c.topics[right]).sum(axis=1)
-    topic = np.where(union > 0, inter / np.maximum(union, 1), 0.0)
+def _function_scores(c: _Columns, left: np.ndarray, right: np.ndarray,
+                     purpose_weight: float) -> np.ndarray:
+    """How alike two groups' work is (0..1), from topics, title functions and purposes.
+
+    Two temporary groups are judged by their task's name alone: a street runs many task
+    forces with the same staff and the same boilerplate purpose.
+    """
+    title_topic = _overlap(c.title_topics, left, right)
+    any_topic = _overlap(c.topics, left, right) * purpose_weight
     text = _ratios(c.text, left, right)
-    purpose = _ratios(c.purpose, left, right)
-    return np.maximum.reduce([topic, text, purpose])
+    purpose = _ratios(c.purpose, left, right) * purpose_weight
+    by_title = np.maximum(title_topic, text)
+    both_temp = c.temporary[left] & c.temporary[right]
+    return np.where(both_temp, by_title, np.maximum.reduce([by_title, any_topic, purpose]))
+
+
+def _overlap(masks: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Overlap coefficient of topic sets; 0 when either is empty."""
+    inter = np.bitwise_count(masks[left] & masks[right]).sum(axis=1)
+    smaller = np.minimum(np.bitwise_count(masks[left]).sum(axis=1),
+                         np.bitwise_count(masks[right]).sum(axis=1))
+    return np.where(smaller > 0, inter / np.maximum(smaller, 1), 0.0)
 
 
 def _ratios(values: list[str], left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -49,8 +49,8 @@ def test_synonyms_and_issuing_units():
 
 def test_partial_visibility_counts_what_is_seen():
     groups = [FIRE, ("p1", "涌金门社区消防安全群", "", STAFF[:6])]
-    _corpus, (proposal,) = run(groups, member_count=[15, 60])
-    assert "只看到 6/60" in "\n".join(proposal.reasons)
+    _corpus, (proposal,) = run(groups, member_count=[18, 20])
+    assert "只看到 6/20" in "\n".join(proposal.reasons)
 
 
 def test_hard_negatives_are_never_proposed():
@@ -59,11 +59,26 @@ def test_hard_negatives_are_never_proposed():
         ("b1", "湖滨街道涌金门社区党建工作群", "党建", STAFF),  # same staff, other function
         ("c1", "湖滨街道清波社区消防安全工作群", "消防", OTHER),  # same function, other place
         ("d1", "湖滨街道消防安全工作群", "消防", STREET + STAFF + OTHER),  # street vs community
-        ("e1", "湖滨街道迎国检临时工作群", "迎检", STREET),  # two temporary tasks
-        ("e2", "湖滨街道亚运保障专班", "亚运", STREET),
-        ("f1", "2025年3月湖滨街道迎检专班", "", STREET),  # same task, other period
-        ("f2", "2026年9月湖滨街道迎检专班", "", STREET),
+        ("h1", "和阳物业服务工作群", "", STAFF),  # a bare community name…
+        ("h2", "湖滨街道物业服务工作群", "", STAFF + OTHER + STREET),  # …vs its street
+        ("h3", "和阳消防群", "", [300, 301]), ("h4", "和阳党建群", "", [302, 303]),
+        ("h5", "和阳民政群", "", [304, 305]),  # the community's other groups name it too
     ]
+    assert proposed(groups) == set()
+
+
+def test_two_temporary_task_forces_of_a_street_stay_apart():
+    tasks = [("e1", "湖滨街道迎国检临时工作群", "迎检", STREET),
+             ("e2", "湖滨街道亚运保障专班", "亚运", STREET)]
+    periods = [("f1", "2025年3月湖滨街道迎检专班", "", STREET),
+               ("f2", "2026年9月湖滨街道迎检专班", "", STREET)]
+    assert proposed(tasks) == set()
+    assert proposed(periods) == set()
+
+
+def test_shared_place_prefix_is_not_a_function():
+    groups = [("q1", "清波门反诈对接群", "", STAFF), ("q2", "清波门社工群", "", STAFF),
+              ("q3", "清波门消防群", "", STAFF), ("q4", "清波门民政群", "", STAFF)]
     assert proposed(groups) == set()
 
 
