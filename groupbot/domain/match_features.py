@@ -129,11 +129,40 @@ def strip_shared_affixes(functions: list[Function], lexicon: Lexicon) -> list[Fu
     """
     prefixes = shared_affixes([f.text for f in functions], lexicon, from_start=True)
     suffixes = shared_affixes([f.purpose for f in functions], lexicon, from_start=False)
+    places = known_places(functions)
     done: dict[Function, Function] = {}
     for f in functions:
         if f not in done:
-            done[f] = _without_affixes(f, prefixes, suffixes, lexicon)
+            done[f] = _bare_place(_without_affixes(f, prefixes, suffixes, lexicon), places,
+                                  lexicon)
     return [done[f] for f in functions]
+
+
+LEVEL_SUFFIXES = {"street": ("街道", "镇", "乡"), "community": ("社区", "村")}
+
+
+def known_places(functions: list[Function]) -> dict[str, str]:
+    """Bare place names the corpus also writes in full, with their level ("小营街道" → 小营)."""
+    names: dict[str, str] = {}
+    for f in functions:
+        for level, suffixes in LEVEL_SUFFIXES.items():
+            for suffix in suffixes:
+                bare = f.place[: -len(suffix)]
+                if f.place.endswith(suffix) and len(bare) >= 2 and suffix != "村":
+                    names.setdefault(bare, level)
+    return names
+
+
+def _bare_place(f: Function, places: dict[str, str], lexicon: Lexicon) -> Function:
+    """A title opening with a known bare place name ("小营党建群") belongs to that place."""
+    if f.level is not None and f.place:
+        return f
+    for k in range(min(5, len(f.text) - 1), 1, -1):
+        level = places.get(f.text[:k])
+        if level and lexicon.topics(f.text[k:]) >= lexicon.topics(f.text):
+            return replace(f, text=f.text[k:], place=f.text[:k], level=level)
+    level = places.get(f.place)
+    return replace(f, level=level) if level and f.level is None else f
 
 
 def _without_affixes(f: Function, prefixes: set[str], suffixes: set[str],

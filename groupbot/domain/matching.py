@@ -173,21 +173,24 @@ def _function_scores(c: _Columns, left: np.ndarray, right: np.ndarray,
     Two temporary groups are judged by their task's name alone: a street runs many task
     forces with the same staff and the same boilerplate purpose.
     """
-    title_topic = _overlap(c.title_topics, left, right)
-    any_topic = _overlap(c.topics, left, right) * purpose_weight
+    title_topic = _overlap(c.title_topics, left, right, jaccard=False)
+    # Purposes name side tasks ("…隐患排查") too, so all topics must agree as a whole.
+    any_topic = _overlap(c.topics, left, right, jaccard=True) * purpose_weight
     text = _ratios(c.text, left, right)
     purpose = _ratios(c.purpose, left, right) * purpose_weight
-    by_title = np.maximum(title_topic, text)
     both_temp = c.temporary[left] & c.temporary[right]
-    return np.where(both_temp, by_title, np.maximum.reduce([by_title, any_topic, purpose]))
+    best = np.maximum.reduce([title_topic, text, any_topic, purpose])
+    return np.where(both_temp, text, best)
 
 
-def _overlap(masks: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Overlap coefficient of topic sets; 0 when either is empty."""
-    inter = np.bitwise_count(masks[left] & masks[right]).sum(axis=1)
-    smaller = np.minimum(np.bitwise_count(masks[left]).sum(axis=1),
-                         np.bitwise_count(masks[right]).sum(axis=1))
-    return np.where(smaller > 0, inter / np.maximum(smaller, 1), 0.0)
+def _overlap(masks: np.ndarray, left: np.ndarray, right: np.ndarray, *,
+             jaccard: bool) -> np.ndarray:
+    """Jaccard or overlap coefficient of topic sets; 0 when either is empty."""
+    a, b = masks[left], masks[right]
+    inter = np.bitwise_count(a & b).sum(axis=1)
+    size_a, size_b = np.bitwise_count(a).sum(axis=1), np.bitwise_count(b).sum(axis=1)
+    base = (size_a + size_b - inter) if jaccard else np.minimum(size_a, size_b)
+    return np.where((size_a > 0) & (size_b > 0), inter / np.maximum(base, 1), 0.0)
 
 
 def _ratios(values: list[str], left: np.ndarray, right: np.ndarray) -> np.ndarray:
