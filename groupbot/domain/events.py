@@ -80,7 +80,6 @@ class ChatMigrated:
     old_chat_id: int
     new_chat_id: int
     at: datetime
-    chat_type: str = "supergroup"
 
 
 @dataclass(frozen=True, slots=True)

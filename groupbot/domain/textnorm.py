@@ -99,7 +99,7 @@ def _clean(text: str, bracket: str) -> str:
     return text
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 15)  # ~12 MB at most; titles and functions repeat a lot
 def clean_text(text: str) -> str:
     """NFKC, Traditional→Simplified, no emoji/decoration/brackets, lower-case, single spaces."""
     return _clean(text, " ")
@@ -256,7 +256,7 @@ def parse_title(title: str, temporary_patterns: Iterable[str] = DEFAULT_TEMPORAR
     return _parse_title(title, temporary_patterns)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _parse_title(title: str, patterns: tuple[str, ...]) -> TitleParts:
     cleaned = clean_text(title)
     periods: list[str] = []
@@ -329,7 +329,7 @@ def _name_core(candidate: str) -> str | None:
     return core if _NAME_RE.fullmatch(core) and not _NOT_IN_NAME_RE.search(core) else None
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 16)  # the same people sit in many groups
 def member_key(display_name: str) -> str:
     """The person's name from a display name, role, unit and place annotations stripped."""
     cleaned = _NAME_EDGE_RE.sub("", _clean(display_name, "|"))

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
@@ -90,8 +90,3 @@ async def set_status(conn: AsyncConnection, key: GroupKey, status: str, *, at: d
     await audit_event(conn, at=at, actor=actor, action="status", group_pk=key.pk,
                       old=key.status, new=status, reason=reason)
     key.status = status
-
-
-async def count_groups(conn: AsyncConnection) -> int:
-    """How many groups are registered."""
-    return (await conn.execute(select(func.count()).select_from(groups))).scalar_one()

@@ -30,8 +30,7 @@ CONTENT_KEYS = frozenset({
 # Only these message fields survive into the inbox; text only when it is a command.
 KEPT_MESSAGE_KEYS = ("message_id", "date", "chat", "from", "sender_chat", "message_thread_id",
                      "is_topic_message", "text", "entities")
-ALLOWED_UPDATES = ["message", "edited_message", "my_chat_member", "chat_member",
-                   "callback_query"]
+ALLOWED_UPDATES = ["message", "my_chat_member", "chat_member", "callback_query"]
 
 
 @dataclass

@@ -87,21 +87,26 @@ def quality(n: int, seeds: list[int]) -> dict:
     detail = {}
     for seed in seeds:
         groups = generate_district(n, seed)
-        truth = {frozenset((f"{seed}:{a}" for a in p)) for p in true_pairs(groups)}
-        tag = lambda pairs: {frozenset(f"{seed}:{a}" for a in p) for p in pairs}  # noqa: E731
-        ours = tag(predicted_pairs(corpus_of(groups)))
-        naive = tag(naive_title_pairs(groups, NAIVE_TITLE_THRESHOLD))
+        truth = _tagged(seed, true_pairs(groups))
+        ours = _tagged(seed, predicted_pairs(corpus_of(groups)))
+        naive = _tagged(seed, naive_title_pairs(groups, NAIVE_TITLE_THRESHOLD))
         for name, pred in (("groupbot", ours), ("naive", naive)):
             pooled[name][0] |= pred
             pooled[name][1] |= truth
-        negatives = {k: len(tag(v) & ours) for k, v in hard_negative_pairs(groups).items()}
-        recall_by = {k: round(len(tag(v) & ours) / len(v), 3) if v else None
+        negatives = {k: len(_tagged(seed, v) & ours)
+                     for k, v in hard_negative_pairs(groups).items()}
+        recall_by = {k: round(len(_tagged(seed, v) & ours) / len(v), 3) if v else None
                      for k, v in pairs_by_phenomenon(groups).items()}
         detail[seed] = {"groupbot": prf(ours, truth), "naive": prf(naive, truth),
                         "hard_negatives_proposed": negatives, "recall_by_phenomenon": recall_by}
     return {"groups": n, "seeds": seeds,
             "groupbot": prf(*pooled["groupbot"]), "naive_title_ratio": prf(*pooled["naive"]),
             "naive_threshold": NAIVE_TITLE_THRESHOLD, "per_seed": detail}
+
+
+def _tagged(seed: int, pairs) -> set[frozenset[str]]:
+    """Pairs with their seed in the ids, so districts pool without clashes."""
+    return {frozenset(f"{seed}:{a}" for a in p) for p in pairs}
 
 
 def naive_all_pairs_seconds(corpus: Corpus) -> float:
