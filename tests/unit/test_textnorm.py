@@ -75,6 +75,10 @@ def test_same_group_titles_share_function_and_topics():
     ("杭州市上城区湖滨街道创建文明城市工作群", "function", "创建文明城市"),  # 城市 not a place
     ("上城区城管局通知群", "level", "district"),
     ("和平新村社区垃圾分类群", "locations", ("和平新村社区",)),
+    ("西湖区文新街道德加社区居委会消防群", "locations", ("西湖区", "文新街道", "德加社区")),
+    ("西湖区文新街道德加社区居委会消防群", "function", "消防"),
+    ("老旧小区改造工作群", "locations", ()),  # a topic, not a place
+    ("湖滨晴雨工作室", "function", "湖滨晴雨工作室"),  # 工作室 is not 工作
     ("西溪村防汛工作群", "level", "community"),
     ("社区书记工作群", "locations", ()),  # a bare suffix names no place
     ("社区书记工作群", "level", None),
@@ -152,7 +156,8 @@ def test_normalise_purpose(raw, expected):
 @pytest.mark.parametrize("name", [
     "王轩", "王轩-网格员", "涌金门社区-王轩", "王轩（涌金门社区）", "網格員王軒", "王轩@湖滨街道",
     "王轩|社区书记", "🌸王轩🌸", "王轩 网格员", "王轩书记", "涌金门社区王轩",
-    "王轩_湖滨街道_网格长", "【网格员】王轩", "王 轩", "王轩：社区专干",
+    "王轩_湖滨街道_网格长", "【网格员】王轩", "王 轩", "王轩：社区专干", "涌金门-网格员-王轩",
+    "王轩13812345678", "王轩 Wang Xuan",
 ])
 def test_member_key_strips_annotations(name):
     assert member_key(name) == "王轩"
