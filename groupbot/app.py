@@ -10,7 +10,6 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.error import NetworkError
@@ -18,6 +17,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from groupbot.cli_match import matching_service
 from groupbot.config import Config
+from groupbot.scheduling import cron_trigger
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
 from groupbot.services.merges import MergeService
@@ -90,7 +90,7 @@ def schedule_jobs(runtime: Runtime) -> None:
     """Daily matching on the configured cron; hourly read-only sweep of merged groups."""
     jobs = runtime.application.job_queue
     config = runtime.config
-    trigger = CronTrigger.from_crontab(config.schedule.match_cron, timezone=config.tz)
+    trigger = cron_trigger(config.schedule.match_cron, config.tz)
     # A run missed while the bot was down runs once on restart (within an hour), never twice.
     jobs.run_custom(runtime.merges.scheduled_matching, name="matching",
                     job_kwargs={"trigger": trigger, "misfire_grace_time": 3600,

@@ -190,10 +190,18 @@ def _validate(config: Config, *, require_token: bool) -> None:
         raise ConfigError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
     if not config.database.url.startswith(("sqlite:", "postgresql:", "postgres:", "postgresql+")):
         raise ConfigError("database.url must be a sqlite:/// or postgresql:// URL")
-    if len(config.schedule.match_cron.split()) != 5:
-        raise ConfigError("schedule.match_cron must be a cron expression with 5 fields")
     try:
         ZoneInfo(config.schedule.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"schedule.timezone is not a known time zone: "
                           f"{config.schedule.timezone!r}") from None
+    _check_cron("schedule.match_cron", config.schedule.match_cron, config.tz)
+
+
+def _check_cron(key: str, expression: str, tz: ZoneInfo) -> None:
+    from groupbot.scheduling import cron_trigger
+
+    try:
+        cron_trigger(expression, tz)
+    except ValueError as exc:
+        raise ConfigError(f"{key} is not a valid cron expression ({exc})") from None

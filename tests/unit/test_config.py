@@ -52,6 +52,10 @@ def test_values_and_env_overrides(tmp_path, monkeypatch):
     ('language = "fr"\n', "language"),
     ('[telegram]\ntoken = "not-a-token"\n', "telegram.token"),
     ('[nosuch]\nkey = 1\n', "nosuch"),
+    ('[schedule]\nmatch_cron = "61 * * * *"\n', "schedule.match_cron"),
+    ('[schedule]\nmatch_cron = "daily"\n', "schedule.match_cron"),
+    ('[matching]\nmin_function = 2\n', "matching.min_containment and min_function"),
+    ('[matching.topics]\n"消防" = "x"\n', "matching.topics.消防"),
     ('[telegram\n', "not valid TOML"),
 ])
 def test_bad_config_names_the_key(tmp_path, body, names):
