@@ -25,8 +25,8 @@ class CandidateSettings:
     min_containment: float = 0.5
     min_shared: int = 2
     hub_cap: int = 5000
-    probe_budget: int = 20_000_000  # pair slots generated per chunk; bounds memory
-    verify_chunk: int = 1_000_000
+    probe_budget: int = 4_000_000  # pair slots generated per chunk; bounds memory
+    verify_chunk: int = 250_000
 
 
 @dataclass
@@ -52,9 +52,14 @@ def membership_matrix(corpus: Corpus) -> sparse.csr_matrix:
     return matrix
 
 
-def find_candidates(corpus: Corpus, settings: CandidateSettings = CandidateSettings()
-                    ) -> Candidates:
-    """Every pair whose member containment reaches the threshold (and shares enough people)."""
+def find_candidates(corpus: Corpus, settings: CandidateSettings = CandidateSettings(),
+                    plausible=None) -> Candidates:
+    """Every pair whose member containment reaches the threshold (and shares enough people).
+
+    `plausible(left, right) -> bool mask`, when given, drops pairs early, chunk by chunk: a
+    community's groups share their staff, so member overlap alone yields far more pairs than
+    could be kept in memory at a million groups.
+    """
     matrix = membership_matrix(corpus)
     probes_row, probes_tok, df, sizes = _prefix_probes(matrix, settings)
     postings = matrix.tocsc()
@@ -63,7 +68,11 @@ def find_candidates(corpus: Corpus, settings: CandidateSettings = CandidateSetti
         left, right = _expand(rows, toks, postings)
         keep = (right != left) & ((sizes[right] > sizes[left])
                                   | ((sizes[right] == sizes[left]) & (right > left)))
-        keys = np.unique(left[keep] * np.int64(corpus.size) + right[keep])
+        left, right = left[keep], right[keep]
+        if plausible is not None:
+            keep = plausible(left, right)
+            left, right = left[keep], right[keep]
+        keys = np.unique(left * np.int64(corpus.size) + right)
         left_parts.append(keys // corpus.size)
         right_parts.append(keys % corpus.size)
     left = np.concatenate(left_parts) if left_parts else np.empty(0, np.int64)

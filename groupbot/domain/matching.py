@@ -66,11 +66,10 @@ def propose(corpus: Corpus, lexicon: Lexicon, settings: MatchSettings = MatchSet
             ) -> list[Proposal]:
     """All merge proposals for a corpus, best first."""
     functions = describe_all(corpus, lexicon, settings.temporary_patterns)
-    cand = find_candidates(corpus, settings.candidates)
     columns = _columns(functions, lexicon)
+    cand = find_candidates(corpus, settings.candidates,
+                           plausible=lambda a, b: _gates(columns, corpus, a, b, settings))
     left, right, shared = cand.left, cand.right, cand.shared
-    ok = _gates(columns, corpus, left, right, settings)
-    left, right, shared = left[ok], right[ok], shared[ok]
     ok = _same_place(functions, left, right)
     left, right, shared = left[ok], right[ok], shared[ok]
     func = _function_scores(columns, left, right, settings.purpose_weight)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from itertools import combinations
 
@@ -124,18 +126,23 @@ def naive_all_pairs_seconds(corpus: Corpus) -> float:
     return time.perf_counter() - started
 
 
-def scale_one(n: int, naive_limit: int) -> dict:
-    """Time and peak memory of matching n groups (generation excluded)."""
+def prepare(n: int, path: str) -> None:
+    """Generate a district and store the matcher's input (in its own process)."""
+    with open(path, "wb") as fh:
+        pickle.dump(corpus_of(generate_district(n, seed=1)), fh, protocol=5)
+
+
+def scale_one(path: str, naive_limit: int) -> dict:
+    """Time and peak memory of matching a stored corpus; this process does nothing else."""
     started = time.perf_counter()
-    groups = generate_district(n, seed=1)
-    corpus = corpus_of(groups)
-    del groups
+    with open(path, "rb") as fh:
+        corpus = pickle.load(fh)
     prepared = time.perf_counter() - started
     started = time.perf_counter()
     proposals = propose(corpus, Lexicon.default())
     seconds = time.perf_counter() - started
     result = {"groups": corpus.size, "match_seconds": round(seconds, 2),
-              "prepare_seconds": round(prepared, 1), "proposals": len(proposals),
+              "load_seconds": round(prepared, 1), "proposals": len(proposals),
               "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
     if corpus.size <= naive_limit:
         naive = naive_all_pairs_seconds(corpus)
@@ -145,14 +152,18 @@ def scale_one(n: int, naive_limit: int) -> dict:
 
 
 def scale(sizes: list[int], naive_limit: int) -> list[dict]:
-    """Each size in a fresh process, so its peak memory is its own."""
+    """Each size generated in one process and matched in a fresh one: peak memory is the
+    matcher's own, not the generator's."""
     out = []
-    for n in sizes:
-        done = subprocess.run([sys.executable, "-m", "tests.bench.bench_matching", "scale-one",
-                               str(n), "--naive-limit", str(naive_limit)],
-                              capture_output=True, text=True, check=True)
-        out.append(json.loads(done.stdout))
-        print(json.dumps(out[-1]), file=sys.stderr)
+    me = [sys.executable, "-m", "tests.bench.bench_matching"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = f"{tmp}/corpus-{n}.pickle"
+            subprocess.run([*me, "prepare", str(n), path], check=True)
+            done = subprocess.run([*me, "scale-one", path, "--naive-limit", str(naive_limit)],
+                                  capture_output=True, text=True, check=True)
+            out.append(json.loads(done.stdout))
+            print(json.dumps(out[-1]), file=sys.stderr)
     return out
 
 
@@ -166,15 +177,21 @@ def main() -> None:
     s.add_argument("--sizes", type=int, nargs="+", default=[2000, 50_000, 1_000_000])
     s.add_argument("--naive-limit", type=int, default=3000)
     one = sub.add_parser("scale-one")
-    one.add_argument("n", type=int)
+    one.add_argument("path")
     one.add_argument("--naive-limit", type=int, default=3000)
+    prep = sub.add_parser("prepare")
+    prep.add_argument("n", type=int)
+    prep.add_argument("path")
     args = parser.parse_args()
     if args.what == "quality":
         result = quality(args.groups, args.seeds)
     elif args.what == "scale":
         result = scale(args.sizes, args.naive_limit)
+    elif args.what == "prepare":
+        prepare(args.n, args.path)
+        return
     else:
-        result = scale_one(args.n, args.naive_limit)
+        result = scale_one(args.path, args.naive_limit)
     print(json.dumps(result, ensure_ascii=False, indent=None if args.what == "scale-one" else 2))
 
 
