@@ -60,8 +60,9 @@ def find_candidates(corpus: Corpus, settings: CandidateSettings = CandidateSetti
     community's groups share their staff, so member overlap alone yields far more pairs than
     could be kept in memory at a million groups.
     """
-    matrix = membership_matrix(corpus)
-    probes_row, probes_tok, df, sizes = _prefix_probes(matrix, settings)
+    matrix, df = _by_rarity(membership_matrix(corpus))
+    sizes = np.diff(matrix.indptr).astype(np.int64)
+    probes_row, probes_tok = _prefix_probes(matrix, df, sizes, settings)
     postings = matrix.tocsc()
     left_parts, right_parts = [], []
     for rows, toks in _chunks(probes_row, probes_tok, df, settings.probe_budget):
@@ -75,6 +76,7 @@ def find_candidates(corpus: Corpus, settings: CandidateSettings = CandidateSetti
         keys = np.unique(left * np.int64(corpus.size) + right)
         left_parts.append(keys // corpus.size)
         right_parts.append(keys % corpus.size)
+    del probes_row, probes_tok, postings
     left = np.concatenate(left_parts) if left_parts else np.empty(0, np.int64)
     right = np.concatenate(right_parts) if right_parts else np.empty(0, np.int64)
     left, right = _dedupe(left, right, corpus.size)
@@ -84,20 +86,30 @@ def find_candidates(corpus: Corpus, settings: CandidateSettings = CandidateSetti
     return Candidates(left[keep], right[keep], shared[keep])
 
 
-def _prefix_probes(matrix: sparse.csr_matrix, settings: CandidateSettings):
-    sizes = np.diff(matrix.indptr).astype(np.int64)
-    df = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
-    rank = np.empty(len(df), dtype=np.int64)
-    rank[np.lexsort((np.arange(len(df)), df))] = np.arange(len(df))
-    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), sizes)
-    order = np.lexsort((rank[matrix.indices], rows))
-    tokens = matrix.indices[order].astype(np.int64)
+def _by_rarity(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Relabel members by rarity rank, rarest first within every row (sorted in place)."""
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1]).astype(np.int64)
+    rank = np.empty(len(df), dtype=np.int32)
+    rank[np.argsort(df, kind="stable")] = np.arange(len(df), dtype=np.int32)
+    matrix.indices = rank[matrix.indices]
+    matrix.has_sorted_indices = False
+    matrix.sort_indices()
+    return matrix, np.sort(df)
+
+
+def _prefix_probes(matrix: sparse.csr_matrix, df: np.ndarray, sizes: np.ndarray,
+                   settings: CandidateSettings) -> tuple[np.ndarray, np.ndarray]:
+    """(row, member) for the members in each row's prefix that can lead to a partner."""
     needed = np.maximum(settings.min_shared,
                         np.ceil(settings.min_containment * sizes).astype(np.int64))
-    prefix = np.clip(sizes - needed + 1, 0, None)
-    position = np.arange(len(tokens)) - matrix.indptr[:-1].astype(np.int64)[rows]
-    probe = (position < prefix[rows]) & (df[tokens] <= settings.hub_cap) & (df[tokens] > 1)
-    return rows[probe], tokens[probe], df, sizes
+    prefix = np.clip(sizes - needed + 1, 0, None).astype(np.int32)
+    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int32), sizes)
+    position = np.arange(len(rows), dtype=np.int32)
+    position -= np.repeat(matrix.indptr[:-1].astype(np.int32), sizes)
+    tokens = matrix.indices
+    counts = df[tokens]
+    probe = (position < prefix[rows]) & (counts <= settings.hub_cap) & (counts > 1)
+    return rows[probe], tokens[probe]
 
 
 def _chunks(rows: np.ndarray, toks: np.ndarray, df: np.ndarray, budget: int):
@@ -116,11 +128,11 @@ def _chunks(rows: np.ndarray, toks: np.ndarray, df: np.ndarray, budget: int):
 def _expand(rows: np.ndarray, toks: np.ndarray, postings: sparse.csc_matrix):
     """Pair each probing row with every group in its token's posting list."""
     starts = postings.indptr[toks].astype(np.int64)
-    lengths = postings.indptr[toks + 1].astype(np.int64) - starts
+    lengths = postings.indptr[toks.astype(np.int64) + 1].astype(np.int64) - starts
     total = int(lengths.sum())
     offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
     right = postings.indices[offsets + np.arange(total, dtype=np.int64)].astype(np.int64)
-    return np.repeat(rows, lengths), right
+    return np.repeat(rows.astype(np.int64), lengths), right
 
 
 def _dedupe(left: np.ndarray, right: np.ndarray, n: int):

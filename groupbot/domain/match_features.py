@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from sys import intern
 
 import numpy as np
 
@@ -98,12 +99,22 @@ def describe(title: str, purpose: str | None, lexicon: Lexicon,
     # canonicalising them makes unrelated work look alike ("隐患排查" and "安全检查").
     title_topics = lexicon.topics(parts.function)
     topics = title_topics | (lexicon.topics(clean_purpose) if clean_purpose else frozenset())
+    # Interned: the same few thousand words recur across a million groups.
     return Function(
-        text=parts.function, purpose=clean_purpose, topics=topics, title_topics=title_topics,
-        place=parts.locations[-1] if parts.locations else "", level=parts.level,
-        temporary=parts.temporary, periods=frozenset(parts.periods),
-        shown=clean_text(purpose or "") or parts.function or parts.cleaned,
+        text=intern(parts.function), purpose=intern(clean_purpose),
+        topics=_shared(topics), title_topics=_shared(title_topics),
+        place=intern(parts.locations[-1] if parts.locations else ""), level=parts.level,
+        temporary=parts.temporary, periods=_shared(frozenset(parts.periods)),
+        shown=intern(clean_text(purpose or "") or parts.function or parts.cleaned),
     )
+
+
+_SETS: dict[frozenset, frozenset] = {}
+
+
+def _shared(values: frozenset) -> frozenset:
+    """One object per distinct set."""
+    return _SETS.setdefault(values, values)
 
 
 def describe_all(corpus: Corpus, lexicon: Lexicon,
@@ -117,6 +128,7 @@ def describe_all(corpus: Corpus, lexicon: Lexicon,
         if found is None:
             found = cache[key] = describe(title, purpose, lexicon, temporary_patterns)
         out.append(found)
+    del cache  # a million keys: free them before the corpus-wide pass
     return strip_shared_affixes(out, lexicon)
 
 
@@ -160,7 +172,7 @@ def _bare_place(f: Function, places: dict[str, str], lexicon: Lexicon) -> Functi
     for k in range(min(5, len(f.text) - 1), 1, -1):
         level = places.get(f.text[:k])
         if level and lexicon.topics(f.text[k:]) >= lexicon.topics(f.text):
-            return replace(f, text=f.text[k:], place=f.text[:k], level=level)
+            return replace(f, text=intern(f.text[k:]), place=intern(f.text[:k]), level=level)
     level = places.get(f.place)
     return replace(f, level=level) if level and f.level is None else f
 
@@ -171,11 +183,11 @@ def _without_affixes(f: Function, prefixes: set[str], suffixes: set[str],
     for k in range(min(4, len(text) - 1), 1, -1):
         # Never cut into a topic word ("安全|生产"): the prefix must carry no work of its own.
         if text[:k] in prefixes and lexicon.topics(text[k:]) >= lexicon.topics(text):
-            text, place = text[k:], place or text[:k]
+            text, place = intern(text[k:]), place or intern(text[:k])
             break
     for k in range(min(MAX_AFFIX, len(purpose) - 2), 3, -1):
         if purpose[-k:] in suffixes:
-            purpose = purpose[:-k]
+            purpose = intern(purpose[:-k])
             break
     if (text, place, purpose) == (f.text, f.place, f.purpose):
         return f
