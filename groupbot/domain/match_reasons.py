@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from groupbot.domain.i18n import render
 from groupbot.domain.match_features import Corpus, Function
 
 TEMPLATES = {
@@ -28,8 +29,8 @@ TEMPLATES = {
 
 
 def _t(key: str, language: str, **values) -> str:
-    entry = TEMPLATES[key]
-    return entry.get(language, entry["zh"]).format(**values)
+    """One message in the chosen language, with values filled in."""
+    return render(TEMPLATES, key, language, **values)
 
 
 def pair_reasons(a: int, b: int, member: float, shared: int, corpus: Corpus,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from groupbot.domain.i18n import render
 from groupbot.storage.proposals import StoredProposal
 
 TEXTS = {
@@ -35,9 +36,8 @@ TEXTS = {
 
 
 def t(key: str, language: str, **values) -> str:
-    """One merge message in the chosen language."""
-    entry = TEXTS[key]
-    return entry.get(language, entry["zh"]).format(**values)
+    """One message in the chosen language, with values filled in."""
+    return render(TEXTS, key, language, **values)
 
 
 def proposal_text(p: StoredProposal, language: str, *, full: bool = False) -> str:

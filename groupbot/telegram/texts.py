@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from groupbot.domain.i18n import render
+
 TEXTS: dict[str, dict[str, str]] = {
     "welcome": {
         "zh": "👋 groupbot 已登记本群「{title}」。\n请群主或管理员发送 /purpose 群用途"
@@ -111,8 +113,7 @@ STATUS_NAMES = {
 
 def text(key: str, language: str, **values) -> str:
     """One message in the chosen language, with values filled in."""
-    entry = TEXTS[key]
-    return entry.get(language, entry["zh"]).format(**values)
+    return render(TEXTS, key, language, **values)
 
 
 def status_name(status: str, language: str) -> str:
