@@ -101,6 +101,8 @@ class MergeService:
             await set_status(conn, key, GroupStatus.MERGED, at=now, actor=actor,
                              reason=f"merge #{proposal.id}", merged_into=proposal.survivor_pk)
         await proposals.set_status(conn, proposal.id, "approved", "executed", executed_at=now)
+        # Other pending proposals about these groups no longer describe reality.
+        await proposals.supersede_overlapping(conn, proposal.group_pks)
         return Outcome("executed", proposal, info[proposal.survivor_pk], absorbed)
 
     async def revert(self, proposal_id: int, user_id: int | None, actor: str | None = None

@@ -52,7 +52,7 @@ async def record(conn: AsyncConnection, *, pks: tuple[int, ...], survivor: int, 
                 score=score, reasons=json.dumps(reasons, ensure_ascii=False),
                 survivor_id=survivor, fingerprint=fingerprint))
         return latest.id, False
-    await _supersede_overlapping(conn, pks)
+    await supersede_overlapping(conn, pks)
     new_id = (await conn.execute(insert(proposals).values(
         group_key=key, fingerprint=fingerprint, status="pending", survivor_id=survivor,
         score=score, reasons=json.dumps(reasons, ensure_ascii=False), created_at=as_utc(at),
@@ -62,7 +62,7 @@ async def record(conn: AsyncConnection, *, pks: tuple[int, ...], survivor: int, 
     return new_id, True
 
 
-async def _supersede_overlapping(conn: AsyncConnection, pks: tuple[int, ...]) -> None:
+async def supersede_overlapping(conn: AsyncConnection, pks: tuple[int, ...]) -> None:
     """Pending proposals sharing a group with a new one give way to it."""
     overlapping = select(merge_members.c.proposal_id).where(merge_members.c.group_id.in_(pks))
     await conn.execute(update(proposals).where(proposals.c.status.in_(OPEN),

@@ -1,6 +1,7 @@
 """Census import through `groupbot import`: formats, encodings, idempotence, bad rows."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import Workbook
@@ -137,3 +138,35 @@ def test_match_json_on_a_census_then_unmerge(env, capsys, monkeypatch):
     assert main(["unmerge", str(proposal["id"])]) == 0
     assert export(capsys)[absorbed]["status"] == "active"
     assert main(["unmerge", str(proposal["id"])]) == 1  # nothing left to revert
+
+
+def test_executing_a_merge_supersedes_overlapping_proposals(env, capsys):
+    import asyncio
+
+    from groupbot.config import load_config
+    from groupbot.services.merges import MergeService
+    from groupbot.storage import proposals
+    from groupbot.storage.db import make_engine
+
+    async def scenario():
+        engine = make_engine(load_config(None).database.url)
+        async with engine.begin() as conn:  # groups 1 and 2, and groups 2 and 3, both pending
+            first, _ = await proposals.record(conn, pks=(1, 2), survivor=1, score=0.9,
+                                              reasons=("a",), fingerprint="f1",
+                                              at=datetime.now(UTC))
+        async with engine.begin() as conn:
+            second = (await conn.execute(proposals.proposals.insert().values(
+                group_key="2,3", fingerprint="f2", status="pending", survivor_id=2,
+                score=0.8, reasons='["b"]', created_at=datetime.now(UTC)).returning(
+                proposals.proposals.c.id))).scalar_one()
+            await conn.execute(proposals.merge_members.insert(),
+                               [{"proposal_id": second, "group_id": 2},
+                                {"proposal_id": second, "group_id": 3}])
+        outcome = await MergeService(engine, (7,), False).decide(first, 7, True)
+        async with engine.connect() as conn:
+            (other,) = await proposals.load(conn, [second])
+        await engine.dispose()
+        return outcome.result, other.status
+
+    assert main(["import", str(write_csv(env / "census.csv", DUPLICATES))]) == 0
+    assert asyncio.run(scenario()) == ("executed", "superseded")
