@@ -23,7 +23,8 @@ def match_settings(config: Config) -> MatchSettings:
     """Matching settings from the config."""
     m = config.matching
     return MatchSettings(
-        min_function=m.min_function, temporary_patterns=m.temporary_patterns,
+        min_function=m.min_function,
+        temporary_patterns=config.lifecycle.temporary_patterns,
         language=config.language,
         candidates=CandidateSettings(min_containment=m.min_containment,
                                      min_shared=m.min_shared))

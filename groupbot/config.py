@@ -52,6 +52,24 @@ class ScheduleConfig:
 
     timezone: str = "Asia/Shanghai"
     match_cron: str = "0 7 * * *"
+    scan_cron: str = "30 6 * * *"
+
+
+@dataclass(frozen=True)
+class LifecycleConfig:
+    """When groups count as zombie or expired, and how they are warned and archived."""
+
+    inactive_days: int = 30
+    low_activity_messages: int = 5
+    warn_days: tuple[int, ...] = (14, 7, 1)
+    temporary_grace_days: int = 7
+    rollout_grace_days: int = 35
+    restore_days: int = 30
+    require_approval: bool = False
+    leave_on_archive: bool = False
+    temporary_patterns: tuple[str, ...] = ("临时", "专班", "迎检", "temp")
+    exempt_chat_ids: tuple[str, ...] = ()
+    exempt_titles: tuple[str, ...] = ()  # regular expressions
 
 
 @dataclass(frozen=True)
@@ -61,7 +79,6 @@ class MatchingConfig:
     min_containment: float = 0.5
     min_shared: int = 2
     min_function: float = 0.6
-    temporary_patterns: tuple[str, ...] = ("临时", "专班", "迎检", "temp")
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
     owners_decide: bool = False
     read_only_after_days: int = 7
@@ -77,6 +94,7 @@ class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     matching: MatchingConfig = field(default_factory=MatchingConfig)
+    lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -196,6 +214,16 @@ def _validate(config: Config, *, require_token: bool) -> None:
         raise ConfigError(f"schedule.timezone is not a known time zone: "
                           f"{config.schedule.timezone!r}") from None
     _check_cron("schedule.match_cron", config.schedule.match_cron, config.tz)
+    _check_cron("schedule.scan_cron", config.schedule.scan_cron, config.tz)
+    life = config.lifecycle
+    if not life.warn_days or min(life.warn_days) < 1 or life.inactive_days < 1:
+        raise ConfigError("lifecycle.warn_days must list positive days; inactive_days >= 1")
+    for i, pattern in enumerate(life.exempt_titles):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"lifecycle.exempt_titles[{i}] is not a regular expression "
+                              f"({exc})") from None
 
 
 def _check_cron(key: str, expression: str, tz: ZoneInfo) -> None:

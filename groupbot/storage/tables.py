@@ -195,6 +195,25 @@ class MergeMember(Base):
     read_only_at: Mapped[datetime | None] = _ts()
 
 
+class Lifecycle(Base):
+    """A group's place in the zombie/temporary lifecycle; absent until it matters."""
+
+    __tablename__ = "lifecycle"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
+    due_on: Mapped[date | None] = mapped_column(Date)  # scheduled archive date
+    warnings_sent: Mapped[str] = mapped_column(String(64), default="")  # lead days, "14,7"
+    temporary: Mapped[bool] = mapped_column(Boolean, default=False)  # declared temporary
+    exempt: Mapped[bool] = mapped_column(Boolean, default=False)
+    exempt_until: Mapped[date | None] = mapped_column(Date)
+    exempt_reason: Mapped[str | None] = mapped_column(Text)
+    restored_until: Mapped[date | None] = mapped_column(Date)
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    prior_status: Mapped[str | None] = mapped_column(String(16))  # before archiving
+    prior_permissions: Mapped[str | None] = mapped_column(Text)  # JSON, to restore exactly
+    last_verdict: Mapped[str | None] = mapped_column(String(24))
+
+
 class BotState(Base):
     """Small durable key/value facts, e.g. the acknowledged getUpdates offset."""
 

@@ -1,0 +1,237 @@
+"""Use cases: scan for zombie and expired temporary groups, keep, declare temporary, restore."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from opencc import OpenCC
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from groupbot.domain.clock import as_utc, utcnow
+from groupbot.domain.lifecycle import (
+    Action,
+    Decision,
+    GroupLife,
+    LifecycleSettings,
+    apply,
+    decide,
+    restore,
+)
+from groupbot.storage import lifecycle_rows
+from groupbot.storage.db import reader
+from groupbot.storage.group_rows import (
+    GroupKey,
+    audit_event,
+    find_group,
+    public_chat_id,
+    set_status,
+    update_group,
+)
+from groupbot.storage.inbox import state as bot_state
+from groupbot.storage.sqlx import upsert
+
+POLICY_START_KEY = "lifecycle.policy_start"
+ACTOR = "lifecycle"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanItem:
+    """One group a scan has something to say about."""
+
+    pk: int
+    chat_id: int | str
+    platform: str
+    title: str
+    verdict: str | None
+    last_active: date | None
+    action: str  # none / review / warn_14 / archive / propose_archive / renew
+    due_on: date | None
+
+    def json_row(self) -> dict:
+        """The `groupbot scan --json` shape."""
+        return {"chat_id": self.chat_id, "verdict": self.verdict,
+                "last_active": self.last_active.isoformat() if self.last_active else None,
+                "action": self.action}
+
+
+class LifecycleService:
+    """Runs the lifecycle rules over every group; each scan is one transaction."""
+
+    def __init__(self, engine: AsyncEngine, tz: tzinfo, settings: LifecycleSettings,
+                 temporary_patterns: tuple[str, ...], exempt_chat_ids: tuple[str, ...] = (),
+                 exempt_titles: tuple[str, ...] = ()):
+        self._engine = engine
+        self._exempt_ids = frozenset(str(c) for c in exempt_chat_ids)
+        self._exempt_titles = re.compile("|".join(f"(?:{t})" for t in exempt_titles)) \
+            if exempt_titles else None
+        self._reader = reader(engine)
+        self._tz = tz
+        self._settings = settings
+        # Titles may be Traditional: match the patterns in both scripts, cheaply.
+        to_traditional = OpenCC("s2t")
+        self._patterns = tuple({p.lower() for p in temporary_patterns}
+                               | {to_traditional.convert(p).lower() for p in temporary_patterns})
+
+    def today(self) -> date:
+        """The local date."""
+        return utcnow().astimezone(self._tz).date()
+
+    async def scan(self, today: date | None = None, *, dry_run: bool = False) -> list[ScanItem]:
+        """Decide on every group; unless dry_run, store the outcome (actions are the caller's)."""
+        today = today or self.today()
+        since = today - timedelta(days=29)
+        engine = self._reader if dry_run else self._engine
+        async with engine.begin() as conn:
+            rows = await lifecycle_rows.scan_rows(conn, since)
+            start = await self._policy_start(conn, today, dry_run)
+            items, updates = [], []
+            for row in rows:
+                life = self._life(row)
+                decision = decide(life, today, start, self._settings)
+                item = self._item(row, life, decision)
+                if item.verdict or item.action != Action.NONE:
+                    items.append(item)
+                if not dry_run:
+                    await self._record(conn, row, life, decision, today, updates)
+            if updates:
+                await lifecycle_rows.save_states(conn, updates)
+        return items
+
+    async def _policy_start(self, conn: AsyncConnection, today: date, dry_run: bool) -> date:
+        """The day of the first real scan: the rollout grace period counts from it."""
+        value = (await conn.execute(select(bot_state.c.value)
+                                    .where(bot_state.c.key == POLICY_START_KEY))).scalar()
+        if value is not None:
+            return date.fromisoformat(value)
+        if not dry_run:
+            await conn.execute(upsert(conn, bot_state).values(key=POLICY_START_KEY,
+                                                              value=today.isoformat())
+                               .on_conflict_do_nothing(index_elements=[bot_state.c.key]))
+        return today
+
+    def _local_day(self, value: datetime | None) -> date | None:
+        return as_utc(value).astimezone(self._tz).date() if value else None
+
+    def _life(self, row) -> GroupLife:
+        title = (row.title or "").lower()
+        temporary = bool(row.temporary) or row.expires_on is not None or any(
+            p in title for p in self._patterns)
+        configured = row.chat_id in self._exempt_ids or bool(
+            self._exempt_titles and self._exempt_titles.search(row.title or ""))
+        return GroupLife(
+            status=row.status, last_active=self._local_day(row.last_active),
+            registered_on=row.created_on or self._local_day(row.registered_at),
+            temporary=temporary, expires_on=row.expires_on,
+            exempt=bool(row.exempt) or configured,
+            exempt_until=None if configured else row.exempt_until,
+            messages_30d=int(row.messages_30d),
+            posters_30d=int(row.posters_30d), due_on=row.due_on,
+            warnings_sent=_leads(row.warnings_sent), restored_until=row.restored_until,
+            approved=bool(row.approved))
+
+    def _item(self, row, life: GroupLife, decision: Decision) -> ScanItem:
+        action = decision.action.value
+        if decision.action is Action.WARN:
+            action = f"warn_{decision.lead_days}"
+        return ScanItem(row.id, public_chat_id(row.platform, row.chat_id), row.platform,
+                        row.title, decision.verdict.value if decision.verdict else None,
+                        life.last_active, action, decision.due_on)
+
+    async def _record(self, conn: AsyncConnection, row, life: GroupLife, decision: Decision,
+                      today: date, updates: list[dict]) -> None:
+        after = apply(life, decision, today)
+        verdict = decision.verdict.value if decision.verdict else None
+        if (after.due_on, after.warnings_sent, verdict) != (life.due_on, life.warnings_sent,
+                                                           row.last_verdict):
+            state = {"group_id": row.id, "due_on": after.due_on,
+                     "warnings_sent": _text(after.warnings_sent), "last_verdict": verdict}
+            if decision.action is Action.ARCHIVE:
+                state["prior_status"] = life.status
+            updates.append(state)
+        if after.status != life.status:
+            key = GroupKey(row.id, row.title, life.status)
+            await set_status(conn, key, after.status, at=utcnow(), actor=ACTOR,
+                             reason=f"{verdict or 'activity'}: {decision.action.value}")
+
+
+class NotArchived(LookupError):
+    """Only an archived group can be restored."""
+
+
+class LifecycleChanges:
+    """Explicit decisions of people: keep a group, declare it temporary, restore it."""
+
+    def __init__(self, engine: AsyncEngine, tz: tzinfo, settings: LifecycleSettings):
+        self._engine = engine
+        self._tz = tz
+        self._settings = settings
+
+    async def keep(self, chat_id: int | str, reason: str, until: date | None, actor: str,
+                   platform: str = "telegram") -> GroupKey:
+        """Exempt a group (indefinitely, or until a date); any countdown stops."""
+        async with self._engine.begin() as conn:
+            key = await self._group(conn, chat_id, platform)
+            await lifecycle_rows.save_states(conn, [{
+                "group_id": key.pk, "exempt": True, "exempt_until": until,
+                "exempt_reason": reason[:500], "due_on": None, "warnings_sent": ""}])
+            if key.status in ("active", "warned", "restored"):
+                await set_status(conn, key, "exempt", at=utcnow(), actor=actor,
+                                 reason=f"keep: {reason[:200]}")
+        return key
+
+    async def declare_temporary(self, chat_id: int | str, until: date, actor: str,
+                                platform: str = "telegram") -> GroupKey:
+        """Mark a group temporary, ending on `until`."""
+        async with self._engine.begin() as conn:
+            key = await self._group(conn, chat_id, platform)
+            await lifecycle_rows.save_states(conn, [{"group_id": key.pk, "temporary": True}])
+            await update_group(conn, key.pk, utcnow(), expires_on=until)
+            await audit_event(conn, at=utcnow(), actor=actor, action="temporary",
+                              group_pk=key.pk, until=until.isoformat())
+        return key
+
+    async def restore(self, chat_id: int | str, actor: str,
+                      platform: str = "telegram") -> tuple[GroupKey, str | None]:
+        """Bring an archived group back; returns it and the permissions it had before."""
+        today = utcnow().astimezone(self._tz).date()
+        async with self._engine.begin() as conn:
+            key = await self._group(conn, chat_id, platform)
+            if key.status != "archived":
+                raise NotArchived(chat_id)
+            state = await lifecycle_rows.load_state(conn, key.pk)
+            back = restore(GroupLife(status=key.status, last_active=None, registered_on=today),
+                           today, self._settings)
+            await lifecycle_rows.save_states(conn, [{
+                "group_id": key.pk, "restored_until": back.restored_until, "due_on": None,
+                "warnings_sent": "", "approved": False}])
+            await set_status(conn, key, "restored", at=utcnow(), actor=actor, reason="restore")
+        return key, state.prior_permissions if state else None
+
+    async def remember_permissions(self, group_pk: int, permissions: str) -> None:
+        """Keep the permissions an archived group had, to give them back on restore."""
+        async with self._engine.begin() as conn:
+            await lifecycle_rows.save_states(conn, [{"group_id": group_pk,
+                                                     "prior_permissions": permissions}])
+
+    async def approve_archive(self, group_pk: int) -> None:
+        """An admin approved archiving this group (require_approval)."""
+        async with self._engine.begin() as conn:
+            await lifecycle_rows.save_states(conn, [{"group_id": group_pk, "approved": True}])
+
+    async def _group(self, conn: AsyncConnection, chat_id, platform: str) -> GroupKey:
+        key = await find_group(conn, chat_id, platform)
+        if key is None:
+            raise LookupError(f"no such group: {chat_id}")
+        return key
+
+
+def _leads(text: str | None) -> frozenset[int]:
+    return frozenset(int(x) for x in (text or "").split(",") if x)
+
+
+def _text(leads: frozenset[int]) -> str:
+    return ",".join(str(x) for x in sorted(leads, reverse=True))
+
