@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
+from groupbot.cli_lifecycle import lifecycle_actions, scan_service
 from groupbot.cli_match import matching_service
 from groupbot.config import Config
 from groupbot.scheduling import cron_trigger
@@ -27,6 +28,7 @@ from groupbot.storage.migrate import upgrade_async
 from groupbot.telegram.callbacks import derive_secret
 from groupbot.telegram.dispatcher import Dispatcher
 from groupbot.telegram.handlers import Handlers, register_handlers
+from groupbot.telegram.lifecycle_handlers import LifecycleHandlers
 from groupbot.telegram.merge_handlers import MergeHandlers
 from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.poller import DurablePoller
@@ -48,6 +50,7 @@ class Runtime:
     dispatcher: Dispatcher
     poller: DurablePoller
     merges: MergeHandlers
+    lifecycle: LifecycleHandlers
 
 
 def build_application(config: Config) -> Application:
@@ -77,13 +80,18 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
         sender=sender, admins=admins, secret=derive_secret(tg.callback_secret, tg.token),
         language=config.language, admin_chat_id=tg.admin_chat_id,
         read_only_after=timedelta(days=config.matching.read_only_after_days))
+    lifecycle = LifecycleHandlers(
+        scans=scan_service(config, engine),
+        actions=lifecycle_actions(config, engine, application.bot, sender, groups),
+        admins=admins, restore_days=config.lifecycle.restore_days)
     register_handlers(application, Handlers(groups, admins, sender, config.language, tz,
-                                            tg.admin_chat_id), merges)
+                                            tg.admin_chat_id), merges, lifecycle)
     dispatcher = Dispatcher(application, ingest, groups, sender, config.language,
                             retry_delay=retry_delay, count_refresh_seconds=count_refresh_seconds)
     poller = DurablePoller(application, ingest, dispatcher, timeout=tg.poll_timeout,
                            retry_delay=retry_delay)
-    return Runtime(config, engine, application, ingest, groups, dispatcher, poller, merges)
+    return Runtime(config, engine, application, ingest, groups, dispatcher, poller, merges,
+                   lifecycle)
 
 
 def schedule_jobs(runtime: Runtime) -> None:
@@ -95,6 +103,9 @@ def schedule_jobs(runtime: Runtime) -> None:
     jobs.run_custom(runtime.merges.scheduled_matching, name="matching",
                     job_kwargs={"trigger": trigger, "misfire_grace_time": 3600,
                                 "coalesce": True})
+    jobs.run_custom(runtime.lifecycle.scheduled_scan, name="scan",
+                    job_kwargs={"trigger": cron_trigger(config.schedule.scan_cron, config.tz),
+                                "misfire_grace_time": 6 * 3600, "coalesce": True})
     jobs.run_repeating(runtime.merges.read_only_job, interval=3600, first=60,
                        name="read_only", job_kwargs={"misfire_grace_time": 600,
                                                      "coalesce": True})

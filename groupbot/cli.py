@@ -1,4 +1,4 @@
-"""The `groupbot` command: run, db upgrade, import, match, unmerge, export."""
+"""The `groupbot` command: run, db upgrade, import, match, unmerge, scan, restore, export."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import csv
 import json
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -62,6 +63,23 @@ def _parser() -> argparse.ArgumentParser:
                                          "previous state (and permissions) back.")
     unmerge.add_argument("proposal_id", type=int, metavar="ID", help="the proposal's id")
     unmerge.set_defaults(handler=_unmerge)
+
+    scan = sub.add_parser("scan", parents=[common],
+                          help="find zombie and expired temporary groups; warn and archive",
+                          description="Scan for zombie, expired temporary and low-activity "
+                                      "groups; warn and archive as the policy says.")
+    scan.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                      help="scan as if today were this date")
+    scan.add_argument("--dry-run", action="store_true",
+                      help="show what would be warned and archived; change nothing")
+    scan.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    scan.set_defaults(handler=_scan)
+
+    restore = sub.add_parser("restore", parents=[common], help="restore an archived group",
+                             description="Restore an archived group and its permissions.")
+    restore.add_argument("chat_id", metavar="CHAT_ID")
+    restore.add_argument("--platform", default="telegram", help="default: telegram")
+    restore.set_defaults(handler=_restore)
 
     export = sub.add_parser("export", parents=[common], help="print the group inventory",
                             description="Print the group inventory to stdout.")
@@ -136,6 +154,19 @@ def _unmerge(args: argparse.Namespace, config: Config) -> int:
     from groupbot.cli_match import run_unmerge
 
     return asyncio.run(run_unmerge(config, args.proposal_id))
+
+
+def _scan(args: argparse.Namespace, config: Config) -> int:
+    from groupbot.cli_lifecycle import run_scan
+
+    return asyncio.run(run_scan(config, as_of=args.as_of, dry_run=args.dry_run,
+                                as_json=args.json))
+
+
+def _restore(args: argparse.Namespace, config: Config) -> int:
+    from groupbot.cli_lifecycle import run_restore
+
+    return asyncio.run(run_restore(config, args.chat_id, args.platform))
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:

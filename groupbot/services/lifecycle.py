@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from opencc import OpenCC
@@ -34,6 +34,7 @@ from groupbot.storage.inbox import state as bot_state
 from groupbot.storage.sqlx import upsert
 
 POLICY_START_KEY = "lifecycle.policy_start"
+ASKED = "awaiting_approval"  # stored as last_verdict once admins were asked to approve
 ACTOR = "lifecycle"
 
 
@@ -91,6 +92,8 @@ class LifecycleService:
             for row in rows:
                 life = self._life(row)
                 decision = decide(life, today, start, self._settings)
+                if decision.action is Action.PROPOSE_ARCHIVE and row.last_verdict == ASKED:
+                    decision = replace(decision, action=Action.NONE)  # admins were asked once
                 item = self._item(row, life, decision)
                 if item.verdict or item.action != Action.NONE:
                     items.append(item)
@@ -144,6 +147,9 @@ class LifecycleService:
                       today: date, updates: list[dict]) -> None:
         after = apply(life, decision, today)
         verdict = decision.verdict.value if decision.verdict else None
+        if decision.action is Action.PROPOSE_ARCHIVE or (
+                row.last_verdict == ASKED and decision.due_on is not None):
+            verdict = ASKED
         if (after.due_on, after.warnings_sent, verdict) != (life.due_on, life.warnings_sent,
                                                            row.last_verdict):
             state = {"group_id": row.id, "due_on": after.due_on,
@@ -215,6 +221,16 @@ class LifecycleChanges:
         async with self._engine.begin() as conn:
             await lifecycle_rows.save_states(conn, [{"group_id": group_pk,
                                                      "prior_permissions": permissions}])
+
+    async def reject_archive(self, group_pk: int, actor: str) -> None:
+        """An admin refused to archive this group: it is kept until someone says otherwise."""
+        async with self._engine.begin() as conn:
+            await lifecycle_rows.save_states(conn, [{
+                "group_id": group_pk, "exempt": True, "exempt_until": None,
+                "exempt_reason": "archive refused by an admin", "due_on": None,
+                "warnings_sent": "", "last_verdict": None}])
+            await audit_event(conn, at=utcnow(), actor=actor, action="archive_refused",
+                              group_pk=group_pk)
 
     async def approve_archive(self, group_pk: int) -> None:
         """An admin approved archiving this group (require_approval)."""

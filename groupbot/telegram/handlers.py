@@ -23,6 +23,7 @@ from groupbot.domain.events import PRESENT_STATUSES
 from groupbot.domain.inventory import PURPOSE_MAX_CHARS, PurposeError
 from groupbot.services.groups import GroupService, UnknownGroup
 from groupbot.telegram import callbacks, render
+from groupbot.telegram.lifecycle_handlers import LifecycleHandlers
 from groupbot.telegram.merge_handlers import MergeHandlers
 from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.sender import Sender
@@ -142,7 +143,8 @@ class Handlers:
             await self._reply(update, self._t("unknown_command"))
 
 
-def register_handlers(app: Application, handlers: Handlers, merges: MergeHandlers) -> None:
+def register_handlers(app: Application, handlers: Handlers, merges: MergeHandlers,
+                      lifecycle: LifecycleHandlers) -> None:
     """Wire handlers; order matters only in that the catch-all unknown command comes last."""
     app.add_handler(ChatMemberHandler(handlers.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CommandHandler(["purpose", "register"], handlers.purpose))
@@ -153,6 +155,12 @@ def register_handlers(app: Application, handlers: Handlers, merges: MergeHandler
     app.add_handler(CommandHandler("merges", merges.merges_command))
     app.add_handler(CommandHandler("similar", merges.similar_command))
     app.add_handler(CommandHandler("unmerge", merges.unmerge_command))
+    app.add_handler(CommandHandler("scan", lifecycle.scan_command))
+    app.add_handler(CommandHandler("keep", lifecycle.keep_command))
+    app.add_handler(CommandHandler("temporary", lifecycle.temporary_command))
+    app.add_handler(CommandHandler("restore", lifecycle.restore_command))
+    app.add_handler(CallbackQueryHandler(lifecycle.archive_button,
+                                         pattern=f"^{callbacks.ARCHIVE}:"))
     app.add_handler(CallbackQueryHandler(merges.button, pattern=f"^{callbacks.PREFIX}:"))
     # Any other tap (old or forged data) still gets an answer, so the client stops spinning.
     app.add_handler(CallbackQueryHandler(merges.button))

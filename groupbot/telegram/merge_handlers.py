@@ -134,7 +134,7 @@ class MergeHandlers:
         query = update.callback_query
         chat = query.message.chat if query.message else None
         pressed = callbacks.verify(self.secret, query.data, chat.id) if chat else None
-        if pressed is None:
+        if pressed is None or pressed.kind != callbacks.PREFIX:
             await query.answer(self._t("invalid"), show_alert=True)
             return
         if pressed.action == "info":

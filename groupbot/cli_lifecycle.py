@@ -1,0 +1,106 @@
+"""`groupbot scan` and `groupbot restore`: the lifecycle from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+from telegram import Bot
+
+from groupbot.config import Config
+from groupbot.domain.lifecycle import LifecycleSettings
+from groupbot.services.groups import GroupService
+from groupbot.services.lifecycle import LifecycleChanges, LifecycleService, NotArchived
+from groupbot.storage.db import make_engine
+from groupbot.storage.migrate import upgrade_async
+from groupbot.telegram.callbacks import derive_secret
+from groupbot.telegram.lifecycle_handlers import LifecycleActions, give_back_permissions
+from groupbot.telegram.sender import Sender
+
+
+def lifecycle_settings(config: Config) -> LifecycleSettings:
+    """Lifecycle rules from the config."""
+    c = config.lifecycle
+    return LifecycleSettings(
+        inactive_days=c.inactive_days, low_activity_messages=c.low_activity_messages,
+        warn_days=c.warn_days, temporary_grace_days=c.temporary_grace_days,
+        rollout_grace_days=c.rollout_grace_days, restore_days=c.restore_days,
+        require_approval=c.require_approval)
+
+
+def scan_service(config: Config, engine) -> LifecycleService:
+    """The scan use case wired from the config."""
+    c = config.lifecycle
+    return LifecycleService(engine, config.tz, lifecycle_settings(config), c.temporary_patterns,
+                            c.exempt_chat_ids, c.exempt_titles)
+
+
+def lifecycle_actions(config: Config, engine, bot: Bot, sender: Sender,
+                      groups: GroupService) -> LifecycleActions:
+    """The Telegram side of the lifecycle."""
+    return LifecycleActions(
+        bot=bot, sender=sender, groups=groups,
+        changes=LifecycleChanges(engine, config.tz, lifecycle_settings(config)),
+        language=config.language, admin_chat_id=config.telegram.admin_chat_id,
+        secret=derive_secret(config.telegram.callback_secret, config.telegram.token),
+        inactive_days=config.lifecycle.inactive_days,
+        leave_on_archive=config.lifecycle.leave_on_archive)
+
+
+async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json: bool) -> int:
+    """Scan; a real scan also sends the warnings and archives through the Bot API."""
+    if not dry_run and not config.telegram.token:
+        print("groupbot: a real scan sends warnings and needs telegram.token; "
+              "use --dry-run to preview", file=sys.stderr)
+        return 2
+    await upgrade_async(config.database.url)
+    engine = make_engine(config.database.url)
+    try:
+        service = scan_service(config, engine)
+        today = as_of or service.today()
+        items = await service.scan(today, dry_run=dry_run)
+        if not dry_run:
+            async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
+                groups = GroupService(engine, config.tz)
+                actions = lifecycle_actions(config, engine, bot, Sender(bot, groups), groups)
+                await actions.carry_out(items, today)
+    finally:
+        await engine.dispose()
+    _print(items, as_json, dry_run)
+    return 0
+
+
+def _print(items, as_json: bool, dry_run: bool) -> None:
+    if as_json:
+        json.dump([i.json_row() for i in items if i.verdict], sys.stdout, ensure_ascii=False,
+                  indent=2)
+        sys.stdout.write("\n")
+        return
+    for item in items:
+        print(f"{item.chat_id}\t{item.verdict or '-'}\t{item.action}\t"
+              f"{item.due_on or ''}\t{item.title}")
+    print(f"{len(items)} group(s){' (dry run: nothing changed)' if dry_run else ''}")
+
+
+async def run_restore(config: Config, chat_id: str, platform: str) -> int:
+    """Restore an archived group (and its Telegram permissions when a token is configured)."""
+    await upgrade_async(config.database.url)
+    engine = make_engine(config.database.url)
+    try:
+        changes = LifecycleChanges(engine, config.tz, lifecycle_settings(config))
+        key_id = int(chat_id) if platform == "telegram" else chat_id
+        _, prior = await changes.restore(key_id, "cli", platform)
+    except NotArchived:
+        print(f"groupbot: {chat_id} is not archived", file=sys.stderr)
+        return 1
+    except LookupError:
+        print(f"groupbot: no such group: {chat_id}", file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    if prior and platform == "telegram" and config.telegram.token:
+        async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
+            await give_back_permissions(bot, int(chat_id), prior)
+    print(f"{chat_id} restored")
+    return 0
