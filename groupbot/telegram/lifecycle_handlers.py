@@ -114,6 +114,13 @@ class LifecycleHandlers:
     def _t(self, key: str, **values) -> str:
         return t(key, self.actions.language, **values)
 
+    async def _allowed(self, message) -> bool:
+        """Group admins and configured admins only; others get a polite refusal."""
+        if await self.admins.may_manage_group(message):
+            return True
+        await self.actions.sender.text(message.chat.id, self._t("not_allowed"))
+        return False
+
     async def scan_now(self) -> Counter:
         """Scan and act: the daily job, /scan and approvals all come here."""
         today = self.scans.today()
@@ -138,7 +145,7 @@ class LifecycleHandlers:
     async def keep_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/keep <reason> [until YYYY-MM-DD]: exempt this group (group admins)."""
         message = update.effective_message
-        if not await self.admins.may_manage_group(message):
+        if not await self._allowed(message):
             return
         text = (message.text or "").split(maxsplit=1)
         reason = text[1].strip() if len(text) > 1 else ""
@@ -158,7 +165,7 @@ class LifecycleHandlers:
                                 context: ContextTypes.DEFAULT_TYPE) -> None:
         """/temporary YYYY-MM-DD: declare this group temporary (group admins)."""
         message = update.effective_message
-        if not await self.admins.may_manage_group(message):
+        if not await self._allowed(message):
             return
         try:
             until = date.fromisoformat((context.args or [""])[0])
@@ -172,7 +179,7 @@ class LifecycleHandlers:
     async def restore_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/restore in an archived group (group admins or configured admins)."""
         message = update.effective_message
-        if not await self.admins.may_manage_group(message):
+        if not await self._allowed(message):
             return
         try:
             _, prior = await self.actions.changes.restore(message.chat.id, _actor(update))

@@ -1,0 +1,85 @@
+"""The lifecycle end to end: backdated activity, warnings once, renew on reply, archive, restore."""
+
+import time
+from datetime import timedelta
+
+from groupbot.storage.inbox import state as bot_state
+from groupbot.storage.sqlx import upsert
+from tests.e2e.conftest import ADMIN_CHAT, OWNER
+from tests.fakebot import command_update, group, message_update, user
+
+DAY = 86400
+ZOMBIE = group(-1011, "涌金门社区防汛工作群")
+QUIET = group(-1012, "涌金门社区老年协会群")
+
+
+async def begin_policy_days_ago(bot, days: int) -> None:
+    """The lifecycle was enabled long ago, so no rollout grace applies any more."""
+    start = (bot.runtime.lifecycle.scans.today() - timedelta(days=days)).isoformat()
+    async with bot.runtime.engine.begin() as conn:
+        await conn.execute(upsert(conn, bot_state).values(
+            key="lifecycle.policy_start", value=start).on_conflict_do_update(
+            index_elements=[bot_state.c.key], set_={"value": start}))
+
+
+async def scan(bot, days_ahead: int = 0):
+    lifecycle = bot.runtime.lifecycle
+    today = lifecycle.scans.today() + timedelta(days=days_ahead)
+    items = await lifecycle.scans.scan(today)
+    await lifecycle.actions.carry_out(items, today)
+    return {i.chat_id: i.action for i in items}
+
+
+async def setup(bot):
+    for chat in (ZOMBIE, QUIET):
+        bot.api.set_chat(chat["id"], title=chat["title"], member_count=9,
+                         permissions={"can_send_messages": True, "can_send_polls": True})
+        await bot.add_to_group(chat)
+    long_ago = int(time.time()) - 100 * DAY
+    await bot.push(*[message_update(chat, user(30 + i, f"网格员{i}"), text="x", date=long_ago)
+                     for chat in (ZOMBIE, QUIET) for i in range(3)])
+    await begin_policy_days_ago(bot, 60)
+
+
+async def test_warning_once_then_a_reply_renews(bot):
+    await setup(bot)
+    assert (await scan(bot))[-1011] == "warn_14"
+    warning = bot.api.sent_texts(-1011)[-1]
+    assert "天没有人发言" in warning and "/keep" in warning
+    assert "提醒 2 个" in bot.api.sent_texts(ADMIN_CHAT)[-1]
+    sent = len(bot.api.sent_texts(-1011))
+    assert (await scan(bot)).get(-1011) == "none"  # same day again: nothing repeated
+    assert len(bot.api.sent_texts(-1011)) == sent
+    assert (await bot.record(-1011)).status == "warned"
+    await bot.push(message_update(ZOMBIE, user(31, "网格员1"), text="还在用"))
+    assert (await scan(bot))[-1011] == "renew"
+    assert (await bot.record(-1011)).status == "active"
+
+
+async def test_every_warning_then_archive_read_only_then_restore(bot):
+    await setup(bot)
+    actions = [(await scan(bot, d)).get(-1012) for d in (0, 7, 13, 14)]
+    assert actions == ["warn_14", "warn_7", "warn_1", "archive"]
+    assert "已归档" in bot.api.sent_texts(-1012)[-1]
+    assert bot.api.chat_permissions(-1012).get("can_send_messages") is False
+    assert (await bot.record(-1012)).status == "archived"
+    await bot.push(command_update(QUIET, OWNER, "/restore"))
+    assert "已恢复" in bot.api.sent_texts(-1012)[-1]
+    assert bot.api.chat_permissions(-1012) == {"can_send_messages": True,
+                                               "can_send_polls": True}
+    assert (await bot.record(-1012)).status == "restored"
+    assert (await scan(bot, 15)).get(-1012) in (None, "none")  # protected after restore
+
+
+async def test_keep_exempts_and_temporary_sets_an_end_date(bot):
+    await setup(bot)
+    await bot.push(command_update(ZOMBIE, OWNER, "/keep 汛期备用 until 2099-10-01"))
+    assert "已保留本群" in bot.api.sent_texts(-1011)[-1]
+    assert (await bot.record(-1011)).status == "exempt"
+    assert -1011 not in {k for k, v in (await scan(bot, 30)).items() if v != "none"}
+    await bot.push(command_update(QUIET, OWNER, "/temporary 2026-13-01"))
+    assert "用法" in bot.api.sent_texts(-1012)[-1]
+    bot.api.set_member(-1012, user(99, "路人"), "member")
+    await bot.push(command_update(QUIET, user(99, "路人"), "/keep 想留"))
+    assert (await bot.record(-1012)).status != "exempt"  # a plain member cannot keep it
+    assert "只有本群群主" in bot.api.sent_texts(-1012)[-1]
