@@ -34,7 +34,8 @@ from groupbot.storage.inbox import state as bot_state
 from groupbot.storage.sqlx import upsert
 
 POLICY_START_KEY = "lifecycle.policy_start"
-ASKED = "awaiting_approval"  # stored as last_verdict once admins were asked to approve
+ASKED = "awaiting_approval"
+ASK_END_DATE = "ask_end_date"  # a scan action: ask the owner once for a temporary group's end  # stored as last_verdict once admins were asked to approve
 ACTOR = "lifecycle"
 
 
@@ -95,6 +96,10 @@ class LifecycleService:
                 if decision.action is Action.PROPOSE_ARCHIVE and row.last_verdict == ASKED:
                     decision = replace(decision, action=Action.NONE)  # admins were asked once
                 item = self._item(row, life, decision)
+                if item.action == Action.NONE and self._should_ask(row, life):
+                    item = replace(item, action=ASK_END_DATE)
+                    if not dry_run:
+                        updates.append({"group_id": row.id, "asked_end_date": True})
                 if item.verdict or item.action != Action.NONE:
                     items.append(item)
                 if not dry_run:
@@ -134,6 +139,12 @@ class LifecycleService:
             posters_30d=int(row.posters_30d), due_on=row.due_on,
             warnings_sent=_leads(row.warnings_sent), restored_until=row.restored_until,
             approved=bool(row.approved))
+
+    @staticmethod
+    def _should_ask(row, life: GroupLife) -> bool:
+        """A group that looks temporary by its title, with no end date, asked only once."""
+        return (life.temporary and row.expires_on is None and not row.asked_end_date
+                and row.platform == "telegram" and life.status in ("active", "warned"))
 
     def _item(self, row, life: GroupLife, decision: Decision) -> ScanItem:
         action = decision.action.value

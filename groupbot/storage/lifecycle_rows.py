@@ -15,7 +15,7 @@ from groupbot.storage.tables import Lifecycle
 lifecycle = Lifecycle.__table__
 STATE_FIELDS = ("due_on", "warnings_sent", "temporary", "exempt", "exempt_until",
                 "exempt_reason", "restored_until", "approved", "prior_status",
-                "prior_permissions", "last_verdict")
+                "prior_permissions", "last_verdict", "asked_end_date")
 
 
 async def scan_rows(conn: AsyncConnection, since: date) -> list:
@@ -55,7 +55,8 @@ async def save_states(conn: AsyncConnection, rows: list[dict]) -> None:
 
 def _with_defaults(row: dict) -> dict:
     # NOT NULL columns need a value on first insert; existing rows keep theirs (not in set_).
-    return {"warnings_sent": "", "temporary": False, "exempt": False, "approved": False, **row}
+    return {"warnings_sent": "", "temporary": False, "exempt": False, "approved": False,
+            "asked_end_date": False, **row}
 
 
 async def load_state(conn: AsyncConnection, group_pk: int):

@@ -212,6 +212,7 @@ class Lifecycle(Base):
     prior_status: Mapped[str | None] = mapped_column(String(16))  # before archiving
     prior_permissions: Mapped[str | None] = mapped_column(Text)  # JSON, to restore exactly
     last_verdict: Mapped[str | None] = mapped_column(String(24))
+    asked_end_date: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class BotState(Base):

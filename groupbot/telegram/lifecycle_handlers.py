@@ -69,6 +69,8 @@ class LifecycleActions:
                                                          due=item.due_on.isoformat()))
         elif kind == "archive":
             await self.archive(item)
+        elif kind == "ask_end_date":
+            await self.sender.text(item.chat_id, self._t("ask_end_date"))
         elif kind == "propose" and self.admin_chat_id is not None:
             await self.sender.text(self.admin_chat_id, f"📦 {item.title} ({item.chat_id}) — "
                                    f"{item.verdict}", reply_markup=self._keyboard(item.pk))

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("prior_status", sa.String(length=16), nullable=True),
         sa.Column("prior_permissions", sa.Text(), nullable=True),
         sa.Column("last_verdict", sa.String(length=24), nullable=True),
+        sa.Column("asked_end_date", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"], ["groups.id"], name=op.f("fk_lifecycle_group_id_groups")
         ),
