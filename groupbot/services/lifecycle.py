@@ -34,8 +34,8 @@ from groupbot.storage.inbox import state as bot_state
 from groupbot.storage.sqlx import upsert
 
 POLICY_START_KEY = "lifecycle.policy_start"
-ASKED = "awaiting_approval"
-ASK_END_DATE = "ask_end_date"  # a scan action: ask the owner once for a temporary group's end  # stored as last_verdict once admins were asked to approve
+ASKED = "awaiting_approval"  # stored as last_verdict once admins were asked to approve
+ASK_END_DATE = "ask_end_date"  # a scan action: ask the owner once for a temporary group's end
 ACTOR = "lifecycle"
 
 

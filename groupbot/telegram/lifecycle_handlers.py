@@ -22,6 +22,8 @@ from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
+# Scan actions by family: "warn_14" is a warning, "propose_archive" a proposal.
+KINDS = {"warn": "warn", "propose": "propose"}
 UNTIL = re.compile(r"\s+until\s+(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
 
 
@@ -46,7 +48,7 @@ class LifecycleActions:
         """Send warnings, archive, ask for approvals; then one summary to the admin chat."""
         counts: Counter = Counter()
         for item in items:
-            kind = item.action.split("_")[0] if item.action.startswith("warn") else item.action
+            kind = KINDS.get(item.action.split("_")[0], item.action)
             counts[kind] += 1
             if item.platform != "telegram":
                 continue

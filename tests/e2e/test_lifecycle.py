@@ -83,3 +83,40 @@ async def test_keep_exempts_and_temporary_sets_an_end_date(bot):
     await bot.push(command_update(QUIET, user(99, "路人"), "/keep 想留"))
     assert (await bot.record(-1012)).status != "exempt"  # a plain member cannot keep it
     assert "只有本群群主" in bot.api.sent_texts(-1012)[-1]
+
+
+async def test_approval_mode_asks_once_and_only_admins_decide(start_bot):
+    from groupbot.config import LifecycleConfig
+    from tests.e2e.conftest import ADMIN_ID
+
+    bot = await start_bot(lifecycle=LifecycleConfig(require_approval=True))
+    await setup(bot)
+    actions = [(await scan(bot, d)).get(-1012) for d in (0, 7, 13, 14, 15)]
+    assert actions == ["warn_14", "warn_7", "warn_1", "propose_archive", "none"]  # asked once
+    posts = [c for c in bot.api.calls_to("sendMessage", chat_id=ADMIN_CHAT)
+             if c["params"].get("reply_markup")]
+    assert len(posts) == 2  # one proposal per group, never repeated
+
+    def buttons(title: str) -> list[str]:
+        post = next(p for p in posts if title in p["params"]["text"])
+        return [b["callback_data"] for b in post["params"]["reply_markup"]["inline_keyboard"][0]]
+
+    ok, _ = buttons("老年协会")
+    assert ok.startswith("a:ok:")
+    admin_chat = group(ADMIN_CHAT, "管理")
+
+    def tap(who, data):
+        return {"callback_query": {"id": f"q{time.monotonic_ns()}", "from": who,
+                                   "chat_instance": "c", "data": data,
+                                   "message": {"message_id": 1, "date": int(time.time()),
+                                               "chat": admin_chat}}}
+
+    await bot.push(tap(user(5, "路人"), ok))
+    assert (await bot.record(-1012)).status == "warned"
+    await bot.push(tap(user(ADMIN_ID, "督导"), ok))
+    assert (await scan(bot, 15)).get(-1012) == "archive"  # the approved group is archived
+    assert (await bot.record(-1012)).status == "archived"
+    _, refuse = buttons("防汛")
+    await bot.push(tap(user(ADMIN_ID, "督导"), refuse))
+    assert (await bot.record(-1011)).status != "archived"
+    assert -1011 not in {k for k, v in (await scan(bot, 20)).items() if v != "none"}
