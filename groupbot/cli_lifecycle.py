@@ -20,13 +20,8 @@ from groupbot.telegram.sender import Sender
 
 
 def lifecycle_settings(config: Config) -> LifecycleSettings:
-    """Lifecycle rules from the config."""
-    c = config.lifecycle
-    return LifecycleSettings(
-        inactive_days=c.inactive_days, low_activity_messages=c.low_activity_messages,
-        warn_days=c.warn_days, temporary_grace_days=c.temporary_grace_days,
-        rollout_grace_days=c.rollout_grace_days, restore_days=c.restore_days,
-        require_approval=c.require_approval)
+    """Lifecycle rules from the config (the config section is a LifecycleSettings)."""
+    return config.lifecycle
 
 
 def scan_service(config: Config, engine) -> LifecycleService:

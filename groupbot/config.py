@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from groupbot.domain.lifecycle import LifecycleSettings
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 LANGUAGES = ("zh", "en")
@@ -56,16 +58,9 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
-class LifecycleConfig:
-    """When groups count as zombie or expired, and how they are warned and archived."""
+class LifecycleConfig(LifecycleSettings):
+    """The lifecycle rules (inherited), plus how archiving is carried out and who is exempt."""
 
-    inactive_days: int = 30
-    low_activity_messages: int = 5
-    warn_days: tuple[int, ...] = (14, 7, 1)
-    temporary_grace_days: int = 7
-    rollout_grace_days: int = 35
-    restore_days: int = 30
-    require_approval: bool = False
     leave_on_archive: bool = False
     temporary_patterns: tuple[str, ...] = ("临时", "专班", "迎检", "temp")
     exempt_chat_ids: tuple[str, ...] = ()
