@@ -26,6 +26,7 @@ from groupbot.storage.group_rows import (
     GroupKey,
     audit_event,
     find_group,
+    key_by_pk,
     public_chat_id,
     set_status,
     update_group,
@@ -242,6 +243,10 @@ class LifecycleChanges:
                 "warnings_sent": "", "last_verdict": None}])
             await audit_event(conn, at=utcnow(), actor=actor, action="archive_refused",
                               group_pk=group_pk)
+            key = await key_by_pk(conn, group_pk)
+            if key.status in ("active", "warned", "restored"):
+                await set_status(conn, key, "exempt", at=utcnow(), actor=actor,
+                                 reason="archive refused")
 
     async def approve_archive(self, group_pk: int) -> None:
         """An admin approved archiving this group (require_approval)."""

@@ -14,9 +14,9 @@ from groupbot.services.ingest import user_actor
 from groupbot.storage import proposals
 from groupbot.storage.db import reader
 from groupbot.storage.group_rows import (
-    GroupKey,
     audit_event,
     groups,
+    key_by_pk,
     public_chat_id,
     set_status,
 )
@@ -96,7 +96,7 @@ class MergeService:
         info = await _group_info(conn, proposal.group_pks)
         absorbed = tuple(info[pk] for pk in proposal.group_pks if pk != proposal.survivor_pk)
         for group in absorbed:
-            key = await _key(conn, group.pk)
+            key = await key_by_pk(conn, group.pk)
             await proposals.remember_prior(conn, proposal.id, group.pk, status=key.status)
             await set_status(conn, key, GroupStatus.MERGED, at=now, actor=actor,
                              reason=f"merge #{proposal.id}", merged_into=proposal.survivor_pk)
@@ -123,7 +123,7 @@ class MergeService:
             for prior in await proposals.priors(conn, proposal_id):
                 if prior.prior_status is None:
                     continue  # the survivor was never changed
-                key = await _key(conn, prior.group_id)
+                key = await key_by_pk(conn, prior.group_id)
                 await set_status(conn, key, prior.prior_status, at=now, actor=actor,
                                  reason=f"unmerge #{proposal_id}", merged_into=None)
                 if prior.read_only_at is not None:
@@ -146,12 +146,6 @@ class MergeService:
                                            read_only_at=now)
             await audit_event(conn, at=now, actor="system", action="read_only",
                               group_pk=group_pk, proposal=proposal_id)
-
-
-async def _key(conn: AsyncConnection, pk: int) -> GroupKey:
-    row = (await conn.execute(select(groups.c.title, groups.c.status)
-                              .where(groups.c.id == pk))).one()
-    return GroupKey(pk, row.title, row.status)
 
 
 async def _group_info(conn: AsyncConnection, pks: tuple[int, ...]) -> dict[int, GroupInfo]:

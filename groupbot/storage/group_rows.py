@@ -51,6 +51,13 @@ async def find_group(conn: AsyncConnection, chat_id: int | str,
     return GroupKey(row.id, row.title, row.status) if row else None
 
 
+async def key_by_pk(conn: AsyncConnection, pk: int) -> GroupKey:
+    """A group's key by its primary key."""
+    row = (await conn.execute(select(groups.c.title, groups.c.status)
+                              .where(groups.c.id == pk))).one()
+    return GroupKey(pk, row.title, row.status)
+
+
 async def find_groups(conn: AsyncConnection, chat_ids: list[int]) -> dict[int, GroupKey]:
     """Look up many Telegram groups at once."""
     if not chat_ids:
