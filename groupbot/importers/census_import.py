@@ -1,4 +1,4 @@
-"""`groupbot import`: census files into the inventory, with a progress bar on large files."""
+"""`groupbot import`: census files and Telegram Desktop exports, with progress bars."""
 
 from __future__ import annotations
 
@@ -11,8 +11,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from groupbot.config import Config
 from groupbot.domain.census import CensusRow, CensusRowError, parse_row
-from groupbot.importers.census_files import CensusFileError, count_rows, read_rows
+from groupbot.importers.census_files import (
+    CensusFileError,
+    count_rows,
+    detect_format,
+    read_rows,
+)
+from groupbot.importers.telegram_export import stream
 from groupbot.services.census import CensusService, ImportReport
+from groupbot.services.export_import import ExportImportService, ExportReport
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
 
@@ -38,8 +45,15 @@ async def import_files(config: Config, paths: list[Path], *, show_progress: bool
     try:
         for path in paths:
             try:
+                if detect_format(path) == "telegram_export":
+                    exported = await import_export(engine, config, path, console, show_progress)
+                    print(f"{path.name}: {exported.chats} chats, {exported.messages} messages "
+                          f"imported, {exported.already_imported} already imported, "
+                          f"{exported.seen_live} seen live, {exported.names_unresolved} "
+                          f"names kept without a user id")
+                    continue
                 report = await _import_one(service, path, console, show_progress)
-            except (CensusFileError, OSError) as exc:
+            except (CensusFileError, OSError, ValueError) as exc:
                 console.print(f"[red]groupbot: cannot import {path}: {exc}[/red]")
                 status = 1
                 continue
@@ -60,6 +74,30 @@ async def _import_one(service: CensusService, path: Path, console: Console,
         await service.import_rows(valid_rows(path, report), report,
                                   lambda n: progress.advance(task, n))
     return report
+
+
+class _CountingReader:
+    """A binary file that reports how many bytes were read, for a progress bar."""
+
+    def __init__(self, fh, advance):
+        self._fh, self._advance = fh, advance
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._fh.read(size)
+        self._advance(len(data))
+        return data
+
+
+async def import_export(engine, config: Config, path: Path, console: Console,
+                        show_progress: bool) -> ExportReport:
+    """Stream a Telegram Desktop export (progress by bytes read)."""
+    size = path.stat().st_size
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
+                  console=console, disable=not show_progress or size < 1_000_000) as progress, \
+            path.open("rb") as fh:
+        task = progress.add_task(path.name, total=size)
+        reader = _CountingReader(fh, lambda n: progress.advance(task, n))
+        return await ExportImportService(engine, config.tz).import_messages(stream(reader))
 
 
 def _print_report(path: Path, report: ImportReport, console: Console) -> None:

@@ -72,13 +72,25 @@ class IngestService:
         for chat_id in chat_ids:
             self._groups.pop(chat_id, None)
 
-    async def _apply(self, conn: AsyncConnection, batch: ActivityBatch) -> None:
+    async def record(self, events: Iterable[Event], actor: str) -> None:
+        """Apply events that did not come through getUpdates (e.g. an imported history)."""
+        batch = summarise(events, self._tz)
+        try:
+            async with self._engine.begin() as conn:
+                await self._apply(conn, batch, actor)
+        except BaseException:
+            self._groups.clear()
+            self._members.clear()
+            raise
+
+    async def _apply(self, conn: AsyncConnection, batch: ActivityBatch,
+                     actor: str = SYSTEM) -> None:
         for event in batch.structural:
             if isinstance(event, ChatMigrated):
                 await self._migrate(conn, event)
             elif isinstance(event, BotStatusChanged):
                 await self._bot_status(conn, event)
-        group_pk = await self._resolve_groups(conn, batch.chats)
+        group_pk = await self._resolve_groups(conn, batch.chats, actor)
         member_pk = await self._resolve_members(conn, batch)
         await activity.write_counters(conn, batch, group_pk, member_pk)
 
@@ -92,6 +104,9 @@ class IngestService:
         key = await self._group(conn, event.chat, actor=actor, via="bot_added")
         at = event.at
         if event.status in PRESENT_STATUSES:
+            # The bot's arrival marks where live counting starts (an imported history stops).
+            await group_rows.audit_event(conn, at=at, actor=actor, action="bot_present",
+                                         group_pk=key.pk, status=event.status)
             if key.status == GroupStatus.BOT_REMOVED:
                 await group_rows.set_status(conn, key, GroupStatus.ACTIVE, at=at, actor=actor,
                                             reason="bot added again")
@@ -111,15 +126,16 @@ class IngestService:
         self._groups[chat.chat_id] = key
         return key
 
-    async def _resolve_groups(self, conn: AsyncConnection,
-                              chats: dict[int, ChatRef]) -> dict[int, int]:
+    async def _resolve_groups(self, conn: AsyncConnection, chats: dict[int, ChatRef],
+                              actor: str = SYSTEM) -> dict[int, int]:
         """Primary keys of every chat in the batch, registering unknown ones, tracking titles."""
         missing = [cid for cid in chats if cid not in self._groups]
         self._groups.update(await group_rows.find_groups(conn, missing))
         pks = {}
         for chat_id, chat in chats.items():
-            key = await self._group(conn, chat, actor=SYSTEM, via="message")
-            if chat.title is not None and chat.title != key.title:
+            key = await self._group(conn, chat, actor=actor,
+                                    via="message" if actor == SYSTEM else actor)
+            if actor == SYSTEM and chat.title is not None and chat.title != key.title:
                 await self._retitle(conn, key, chat.title)
             pks[chat_id] = key.pk
         return pks

@@ -92,11 +92,11 @@ def test_xlsx(env, capsys):
 
 def test_unreadable_files_are_refused_clearly(env, capsys):
     write_csv(env / "bad.csv", ROWS, header=("name", "size"))
-    (env / "export.json").write_text('{"name": "chat", "messages": []}')
-    assert main(["import", str(env / "bad.csv"), str(env / "export.json")]) == 1
+    (env / "broken.json").write_text('{"name": "chat", "messages": [')
+    assert main(["import", str(env / "bad.csv"), str(env / "broken.json")]) == 1
     err = capsys.readouterr().err
     assert "header lacks column(s) platform, chat_id, title" in err
-    assert "Telegram Desktop export" in err
+    assert "broken.json" in err
 
 
 DUPLICATES = [
