@@ -21,9 +21,14 @@ SUPERGROUP_TYPES = frozenset({"public_supergroup", "private_supergroup"})
 GROUP_TYPES = SUPERGROUP_TYPES | {"private_group"}
 KEPT = frozenset({"id", "type", "date", "date_unixtime", "from", "from_id", "actor",
                   "actor_id", "action", "photo", "media_type", "title"})
-CHAT_KEYS = ("id", "name", "type")
-CHAT_ITEMS = ("chats.list.item", "left_chats.list.item")
+CHAT_ITEMS = frozenset({"chats.list.item", "left_chats.list.item"})
 SCALARS = frozenset({"string", "number", "boolean", "null"})
+CHAT_FIELDS = {f"{base}{key}": attr for base in ("", "chats.list.item.", "left_chats.list.item.")
+               for key, attr in (("id", "bare_id"), ("name", "name"), ("type", "type"))}
+MESSAGE_PREFIXES = frozenset({"messages.item", "chats.list.item.messages.item",
+                              "left_chats.list.item.messages.item"})
+MESSAGE_FIELDS = {f"{base}.{key}": key for base in MESSAGE_PREFIXES for key in KEPT}
+MEMBER_ITEMS = frozenset(f"{base}.members.item" for base in MESSAGE_PREFIXES)
 JOINS = frozenset({"create_group", "invite_members"})
 
 
@@ -70,26 +75,24 @@ def stream(fh: BinaryIO) -> Iterator[tuple[ExportChat, dict]]:
 
 
 def _stream(fh: BinaryIO) -> Iterator[tuple[ExportChat, dict]]:
+    # Hot loop: tens of millions of events, so every test is an exact dict or set lookup.
     chat = ExportChat()
     message: _Message | None = None
     for prefix, event, value in ijson.parse(fh):
-        head, _, key = prefix.rpartition(".")
         if message is not None:
-            if prefix.endswith("messages.item") and event == "end_map":
+            if event == "end_map" and prefix in MESSAGE_PREFIXES:
                 yield chat, {**message.fields, "members": message.members}
                 message = None
-            elif head.endswith("messages.item") and key in KEPT and event not in (
-                    "start_map", "start_array", "map_key"):
+            elif (key := MESSAGE_FIELDS.get(prefix)) is not None and event in SCALARS:
                 message.fields[key] = value
-            elif prefix.endswith("messages.item.members.item") and isinstance(value, str):
+            elif event == "string" and prefix in MEMBER_ITEMS:
                 message.members.append(value)
-        elif prefix.endswith("messages.item") and event == "start_map":
+        elif event == "start_map" and prefix in MESSAGE_PREFIXES:
             message = _Message()
         elif event == "start_map" and prefix in CHAT_ITEMS:
             chat = ExportChat()  # a new chat of a full export begins
-        elif key in CHAT_KEYS and head in ("", *CHAT_ITEMS) and event in SCALARS:
-            setattr(chat, "bare_id" if key == "id" else key,
-                    int(value) if key == "id" else str(value))
+        elif (key := CHAT_FIELDS.get(prefix)) is not None and event in SCALARS:
+            setattr(chat, key, int(value) if key == "bare_id" else str(value))
 
 
 def open_stream(path: Path) -> Iterator[tuple[ExportChat, dict]]:
@@ -113,18 +116,30 @@ def user_id(ref: object) -> int | None:
     return int(text[4:]) if text.startswith("user") and text[4:].isdigit() else None
 
 
-def translate(chat: ExportChat, message: dict, tz: tzinfo,
-              resolve: Callable[[str], int | None]) -> tuple[list, list[tuple]]:
-    """Events of one exported message, and (name, status, at) changes still to resolve."""
-    ref = ChatRef(chat.chat_id, chat.name, "supergroup" if chat.type in SUPERGROUP_TYPES
-                  else "group")
+def chat_ref(chat: ExportChat) -> ChatRef:
+    """The ChatRef of an exported group."""
+    return ChatRef(chat.chat_id, chat.name, "supergroup" if chat.type in SUPERGROUP_TYPES
+                   else "group")
+
+
+def translate(ref: ChatRef, message: dict, tz: tzinfo, resolve: Callable[[str], int | None],
+              people: dict[tuple, Person] | None = None) -> tuple[list, list[tuple]]:
+    """Events of one exported message, and (name, status, at) changes still to resolve.
+
+    `people` caches Person objects across messages: most senders write many times.
+    """
     at = when(message, tz)
     if message.get("type") == "service":
         return _service(ref, at, message, resolve)
     sender = user_id(message.get("from_id"))
     if sender is None:
         return [MessageSeen(ref, at, MessageKind.CHANNEL)], []
-    person = Person(sender, str(message.get("from") or sender))
+    key = (sender, message.get("from"))
+    person = people.get(key) if people is not None else None
+    if person is None:
+        person = Person(sender, str(message.get("from") or sender))
+        if people is not None:
+            people[key] = person
     return [MessageSeen(ref, at, MessageKind.HUMAN, person)], []
 
 

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from groupbot.domain.clock import as_utc
-from groupbot.domain.events import ChatRef, MembershipChanged, Person
+from groupbot.domain.events import MembershipChanged, Person
 from groupbot.domain.textnorm import member_key
-from groupbot.importers.telegram_export import ExportChat, translate, user_id, when
+from groupbot.importers.telegram_export import ExportChat, chat_ref, translate, user_id, when
 from groupbot.services.ingest import IngestService
 from groupbot.storage import census_rows
 from groupbot.storage.group_rows import audit, find_group
@@ -25,7 +25,7 @@ from groupbot.storage.sqlx import upsert
 
 ACTOR = "export"
 OFFLINE_ACTORS = (ACTOR, "census")
-BATCH = 5000
+BATCH = 20_000  # events per transaction: big enough to amortise, small enough to stay flat
 
 
 @dataclass
@@ -76,6 +76,9 @@ class _ChatImport:
         self.mark, self.live_since, self.top = mark, live_since, mark
         self.events: list = []
         self.pending: list[tuple] = []
+        self.ref = chat_ref(chat)
+        self.persons: dict[tuple, Person] = {}
+        self.persons_by_name: set[str] = set()
 
     @classmethod
     async def begin(cls, service: ExportImportService, chat: ExportChat) -> _ChatImport:
@@ -97,11 +100,14 @@ class _ChatImport:
         if self.live_since is not None and when(message, self.service._tz) >= self.live_since:
             report.seen_live += 1
             return
-        sender = user_id(message.get("from_id"))
-        if sender is not None and message.get("from"):
-            people[member_key(str(message["from"]))] = sender
-        events, pending = translate(self.chat, message, self.service._tz,
-                                    lambda name: people.get(member_key(name)))
+        name = message.get("from")
+        if name and name not in self.persons_by_name:
+            sender = user_id(message.get("from_id"))
+            if sender is not None:
+                people[member_key(str(name))] = sender
+                self.persons_by_name.add(name)
+        events, pending = translate(self.ref, message, self.service._tz,
+                                    lambda n: people.get(member_key(n)), self.persons)
         self.events += events
         self.pending += pending
         self.top = max(self.top, message_id)
@@ -129,7 +135,7 @@ class _ChatImport:
 
     async def _resolve(self, people: dict[str, int]) -> list[tuple[str, str]]:
         """Names from service messages, matched to senders seen anywhere in the export."""
-        ref = ChatRef(self.chat_id, self.chat.name, "supergroup")
+        ref = self.ref
         unresolved = []
         for name, status, at in self.pending:
             uid = people.get(member_key(name))
