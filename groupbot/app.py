@@ -69,7 +69,7 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     engine = make_engine(config.database.url)
     tz = config.tz
     application = build_application(config)
-    ingest = IngestService(engine, tz)
+    ingest = IngestService(engine, tz, config.digest.working_hours())
     groups = GroupService(engine, tz, forget=ingest.forget)
     sender = Sender(application.bot, groups, retry_delay=retry_delay)
     tg = config.telegram

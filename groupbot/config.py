@@ -9,9 +9,11 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from groupbot.domain.activity import WorkingHours
 from groupbot.domain.lifecycle import LifecycleSettings
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
@@ -80,6 +82,20 @@ class MatchingConfig:
 
 
 @dataclass(frozen=True)
+class DigestConfig:
+    """Working hours for the after-hours load ("白加黑、五加二")."""
+
+    work_start: str = "08:30"
+    work_end: str = "17:30"
+    workdays: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO weekdays, Monday = 1
+
+    def working_hours(self) -> WorkingHours:
+        """The domain's view of these hours."""
+        return WorkingHours(time.fromisoformat(self.work_start), time.fromisoformat(self.work_end),
+                            frozenset(self.workdays))
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration."""
 
@@ -90,6 +106,7 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     matching: MatchingConfig = field(default_factory=MatchingConfig)
     lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -210,6 +227,12 @@ def _validate(config: Config, *, require_token: bool) -> None:
                           f"{config.schedule.timezone!r}") from None
     _check_cron("schedule.match_cron", config.schedule.match_cron, config.tz)
     _check_cron("schedule.scan_cron", config.schedule.scan_cron, config.tz)
+    try:
+        config.digest.working_hours()
+    except ValueError:
+        raise ConfigError("digest.work_start and work_end must be times like 08:30") from None
+    if not set(config.digest.workdays) <= set(range(1, 8)):
+        raise ConfigError("digest.workdays must be ISO weekdays 1 (Monday) to 7 (Sunday)")
     life = config.lifecycle
     if not life.warn_days or min(life.warn_days) < 1 or life.inactive_days < 1:
         raise ConfigError("lifecycle.warn_days must list positive days; inactive_days >= 1")

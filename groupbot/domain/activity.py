@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 
 from groupbot.domain.events import (
     BotStatusChanged,
@@ -18,6 +18,23 @@ from groupbot.domain.events import (
 )
 
 
+@dataclass(frozen=True)
+class WorkingHours:
+    """Office hours: human messages outside them are the "白加黑、五加二" load."""
+
+    start: time = time(8, 30)
+    end: time = time(17, 30)
+    workdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})  # ISO weekdays, Monday = 1
+
+    def outside(self, local: datetime) -> bool:
+        """True on a rest day, or before start / from end on a workday."""
+        return (local.isoweekday() not in self.workdays
+                or not self.start <= local.time() < self.end)
+
+
+OFFICE_HOURS = WorkingHours()
+
+
 @dataclass(slots=True)
 class DayCounts:
     """Messages in one group on one local day, by kind."""
@@ -25,6 +42,8 @@ class DayCounts:
     messages: int = 0
     bot_messages: int = 0
     service_messages: int = 0
+    after_hours: int = 0  # human messages outside working hours
+    photos: int = 0  # human messages that are photos ("晒图打卡")
 
 
 @dataclass(slots=True)
@@ -60,7 +79,8 @@ class ActivityBatch:
     last_active: dict[int, datetime] = field(default_factory=dict)
 
 
-def summarise(events: Iterable[Event], tz: tzinfo) -> ActivityBatch:
+def summarise(events: Iterable[Event], tz: tzinfo,
+              hours: WorkingHours = OFFICE_HOURS) -> ActivityBatch:
     """Aggregate events; counters of a migrated chat follow it to its new id."""
     events = list(events)
     renamed = _migrations(events)
@@ -72,7 +92,7 @@ def summarise(events: Iterable[Event], tz: tzinfo) -> ActivityBatch:
         chat = _canonical(event.chat, renamed)
         batch.chats[chat.chat_id] = chat
         if isinstance(event, MessageSeen):
-            _count_message(batch, chat.chat_id, event, tz)
+            _count_message(batch, chat.chat_id, event, tz, hours)
         elif isinstance(event, MembershipChanged):
             _note_status(batch, chat.chat_id, event)
         elif isinstance(event, BotStatusChanged):
@@ -99,8 +119,10 @@ def _canonical(chat: ChatRef, renamed: dict[int, int]) -> ChatRef:
     return ChatRef(chat_id, chat.title, "supergroup")
 
 
-def _count_message(batch: ActivityBatch, chat_id: int, event: MessageSeen, tz: tzinfo) -> None:
-    day = event.at.astimezone(tz).date()
+def _count_message(batch: ActivityBatch, chat_id: int, event: MessageSeen, tz: tzinfo,
+                   hours: WorkingHours) -> None:
+    local = event.at.astimezone(tz)
+    day = local.date()
     counts = batch.group_days.get((chat_id, day))
     if counts is None:
         counts = batch.group_days[(chat_id, day)] = DayCounts()
@@ -108,6 +130,8 @@ def _count_message(batch: ActivityBatch, chat_id: int, event: MessageSeen, tz: t
         counts.service_messages += 1
     elif event.kind.is_human:
         counts.messages += 1
+        counts.after_hours += hours.outside(local)
+        counts.photos += event.photo
         _later(batch.last_active, chat_id, event.at)
     else:
         counts.bot_messages += 1

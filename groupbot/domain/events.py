@@ -61,6 +61,7 @@ class MessageSeen:
     at: datetime
     kind: MessageKind
     sender: Person | None = None
+    photo: bool = False  # the message is a photo (a check-in picture, typically)
 
 
 @dataclass(frozen=True, slots=True)

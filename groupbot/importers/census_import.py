@@ -97,7 +97,8 @@ async def import_export(engine, config: Config, path: Path, console: Console,
             path.open("rb") as fh:
         task = progress.add_task(path.name, total=size)
         reader = _CountingReader(fh, lambda n: progress.advance(task, n))
-        return await ExportImportService(engine, config.tz).import_messages(stream(reader))
+        service = ExportImportService(engine, config.tz, config.digest.working_hours())
+        return await service.import_messages(stream(reader))
 
 
 def _print_report(path: Path, report: ImportReport, console: Console) -> None:

@@ -140,7 +140,8 @@ def translate(ref: ChatRef, message: dict, tz: tzinfo, resolve: Callable[[str], 
         person = Person(sender, str(message.get("from") or sender))
         if people is not None:
             people[key] = person
-    return [MessageSeen(ref, at, MessageKind.HUMAN, person)], []
+    photo = "photo" in message or message.get("media_type") == "photo"
+    return [MessageSeen(ref, at, MessageKind.HUMAN, person, photo)], []
 
 
 def _service(ref: ChatRef, at: datetime, message: dict,

@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from groupbot.domain.activity import OFFICE_HOURS, WorkingHours
 from groupbot.domain.clock import as_utc
 from groupbot.domain.events import MembershipChanged, Person
 from groupbot.domain.textnorm import member_key
@@ -42,10 +43,10 @@ class ExportReport:
 class ExportImportService:
     """Streams an export into the inventory in batches."""
 
-    def __init__(self, engine: AsyncEngine, tz: tzinfo):
+    def __init__(self, engine: AsyncEngine, tz: tzinfo, hours: WorkingHours = OFFICE_HOURS):
         self._engine = engine
         self._tz = tz
-        self._ingest = IngestService(engine, tz)
+        self._ingest = IngestService(engine, tz, hours)
 
     async def import_messages(self, messages: Iterable[tuple[ExportChat, dict]],
                               progress: Callable[[int], None] = lambda n: None) -> ExportReport:

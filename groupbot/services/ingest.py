@@ -7,7 +7,7 @@ from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from groupbot.domain.activity import ActivityBatch, summarise
+from groupbot.domain.activity import OFFICE_HOURS, ActivityBatch, WorkingHours, summarise
 from groupbot.domain.clock import utcnow
 from groupbot.domain.events import (
     PRESENT_STATUSES,
@@ -34,8 +34,9 @@ def user_actor(user_id: int | None) -> str:
 class IngestService:
     """Applies updates exactly once: effects and the new offset commit together."""
 
-    def __init__(self, engine: AsyncEngine, tz: tzinfo):
+    def __init__(self, engine: AsyncEngine, tz: tzinfo, hours: WorkingHours = OFFICE_HOURS):
         self._engine = engine
+        self._hours = hours
         self._reader = reader(engine)
         self._tz = tz
         # Primary keys never change, so caching them saves a lookup per batch; a member's
@@ -55,7 +56,7 @@ class IngestService:
         Raises OffsetMoved (and applies nothing) when the offset is no longer `fetched_with`:
         the batch was already committed, e.g. by a commit whose answer was lost.
         """
-        batch = summarise(events, self._tz)
+        batch = summarise(events, self._tz, self._hours)
         try:
             async with self._engine.begin() as conn:
                 await inbox.advance_offset(conn, fetched_with, next_offset)
@@ -74,7 +75,7 @@ class IngestService:
 
     async def record(self, events: Iterable[Event], actor: str) -> None:
         """Apply events that did not come through getUpdates (e.g. an imported history)."""
-        batch = summarise(events, self._tz)
+        batch = summarise(events, self._tz, self._hours)
         try:
             async with self._engine.begin() as conn:
                 await self._apply(conn, batch, actor)

@@ -122,7 +122,9 @@ def _group_days_upsert(dialect: str):
         index_elements=[cur.group_id, cur.day],
         set_={"messages": cur.messages + ex.messages,
               "bot_messages": cur.bot_messages + ex.bot_messages,
-              "service_messages": cur.service_messages + ex.service_messages},
+              "service_messages": cur.service_messages + ex.service_messages,
+              "after_hours": cur.after_hours + ex.after_hours,
+              "photos": cur.photos + ex.photos},
     )
 
 
@@ -161,7 +163,8 @@ async def write_counters(conn: AsyncConnection, batch: ActivityBatch,
     await upsert_memberships(conn, *membership_rows(batch, group_pk, member_pk))
     await add_group_days(conn, [
         {"group_id": group_pk[chat_id], "day": day, "messages": c.messages,
-         "bot_messages": c.bot_messages, "service_messages": c.service_messages}
+         "bot_messages": c.bot_messages, "service_messages": c.service_messages,
+         "after_hours": c.after_hours, "photos": c.photos}
         for (chat_id, day), c in batch.group_days.items()
     ])
     await add_member_days(conn, [

@@ -117,6 +117,8 @@ class GroupActivity(Base):
     messages: Mapped[int] = mapped_column(Integer, default=0)
     bot_messages: Mapped[int] = mapped_column(Integer, default=0)
     service_messages: Mapped[int] = mapped_column(Integer, default=0)
+    after_hours: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    photos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MemberActivity(Base):

@@ -84,7 +84,8 @@ def _message(update: dict, message: dict) -> Translated:
     if chat["type"] not in GROUP_TYPES:
         return Translated("private_message", handler_payload=payload)
     ref, at = chat_ref(chat), _when(message["date"])
-    events: list[Event] = [MessageSeen(ref, at, _kind(message), _sender(message))]
+    events: list[Event] = [MessageSeen(ref, at, _kind(message), _sender(message),
+                                       "photo" in message)]
     events.extend(_service_events(ref, at, message))
     return Translated("message", events, payload)
 

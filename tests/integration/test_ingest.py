@@ -148,3 +148,15 @@ async def test_purpose_and_facts(services):
     assert (record.purpose, record.member_count, record.owner) == ("消防 台账", 25, "王轩")
     summary = await groups.summary()
     assert summary.total == 1 and summary.without_purpose == 0
+
+
+async def test_after_hours_and_photo_counters_are_stored(services):
+    ingest, _, engine = services
+    sunday_noon = datetime(2026, 11, 22, 4, tzinfo=UTC)  # 12:00 in Shanghai, a Sunday
+    monday_ten = datetime(2026, 11, 23, 2, tzinfo=UTC)  # 10:00 on a Monday
+    await commit(ingest, [MessageSeen(CHAT, sunday_noon, MessageKind.HUMAN, ALICE, photo=True),
+                          MessageSeen(CHAT, monday_ten, MessageKind.HUMAN, BOB),
+                          MessageSeen(CHAT, monday_ten, MessageKind.HUMAN, BOB, photo=True)])
+    await commit(ingest, [MessageSeen(CHAT, sunday_noon, MessageKind.HUMAN, BOB)])
+    assert await scalar(engine, select(func.sum(GroupActivity.after_hours))) == 2
+    assert await scalar(engine, select(func.sum(GroupActivity.photos))) == 2

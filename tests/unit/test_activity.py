@@ -95,3 +95,23 @@ def test_every_message_is_counted_exactly_once(rows):
     service = sum(1 for *_, k, _ in rows if k is MessageKind.SERVICE)
     assert totals == [human, len(rows) - human - service, service]
     assert sum(batch.member_days.values()) == sum(1 for *_, k, _ in rows if k is MessageKind.HUMAN)
+
+
+def test_after_hours_and_photos_are_counted_for_people_only():
+    from groupbot.domain.activity import WorkingHours
+
+    hours = WorkingHours()
+    tuesday = datetime(2026, 3, 3, tzinfo=TZ)
+    events = [
+        MessageSeen(CHAT, tuesday.replace(hour=10), MessageKind.HUMAN, ALICE),  # office hours
+        MessageSeen(CHAT, tuesday.replace(hour=21), MessageKind.HUMAN, ALICE, photo=True),
+        MessageSeen(CHAT, tuesday.replace(hour=8, minute=29), MessageKind.HUMAN, BOB),
+        MessageSeen(CHAT, tuesday.replace(hour=22), MessageKind.BOT, None, photo=True),
+        MessageSeen(CHAT, datetime(2026, 3, 7, 11, tzinfo=TZ), MessageKind.HUMAN, BOB),  # Sat
+    ]
+    batch = summarise(events, TZ, hours)
+    tue = batch.group_days[(-1001, tuesday.date())]
+    assert (tue.messages, tue.after_hours, tue.photos) == (3, 2, 1)
+    assert batch.group_days[(-1001, datetime(2026, 3, 7).date())].after_hours == 1
+    assert hours.outside(tuesday.replace(hour=17, minute=30))
+    assert not hours.outside(tuesday.replace(hour=8, minute=30))
