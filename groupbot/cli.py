@@ -1,4 +1,5 @@
-"""The `groupbot` command: run, db upgrade, import, match, unmerge, scan, restore, export."""
+"""The `groupbot` command: run, db upgrade, import, match, unmerge, scan, restore, digest,
+export."""
 
 from __future__ import annotations
 
@@ -80,6 +81,17 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("chat_id", metavar="CHAT_ID")
     restore.add_argument("--platform", default="telegram", help="default: telegram")
     restore.set_defaults(handler=_restore)
+
+    digest = sub.add_parser("digest", parents=[common], help="the weekly digest",
+                            description="Build the weekly digest and print or send it.")
+    digest.add_argument("--as-of", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="the digest of the week containing this date")
+    how = digest.add_mutually_exclusive_group()
+    how.add_argument("--print", action="store_true", help="print it (the default)")
+    how.add_argument("--send", action="store_true", help="send it to the admin chat")
+    digest.add_argument("--format", choices=("text", "json"), default="text",
+                        help="printed format (default: text)")
+    digest.set_defaults(handler=_digest)
 
     export = sub.add_parser("export", parents=[common], help="print the group inventory",
                             description="Print the group inventory to stdout.")
@@ -167,6 +179,12 @@ def _restore(args: argparse.Namespace, config: Config) -> int:
     from groupbot.cli_lifecycle import run_restore
 
     return asyncio.run(run_restore(config, args.chat_id, args.platform))
+
+
+def _digest(args: argparse.Namespace, config: Config) -> int:
+    from groupbot.cli_digest import run_digest
+
+    return asyncio.run(run_digest(config, as_of=args.as_of, send=args.send, fmt=args.format))
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:

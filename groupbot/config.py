@@ -9,7 +9,7 @@ import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,6 +57,7 @@ class ScheduleConfig:
     timezone: str = "Asia/Shanghai"
     match_cron: str = "0 7 * * *"
     scan_cron: str = "30 6 * * *"
+    digest_cron: str = "0 9 * * 1"
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,20 @@ class DigestConfig:
     work_start: str = "08:30"
     work_end: str = "17:30"
     workdays: tuple[int, ...] = (1, 2, 3, 4, 5)  # ISO weekdays, Monday = 1
+    baseline_date: str = ""  # YYYY-MM-DD; empty: every group ever registered is the baseline
+    top_members: int = 10
 
     def working_hours(self) -> WorkingHours:
         """The domain's view of these hours."""
         return WorkingHours(time.fromisoformat(self.work_start), time.fromisoformat(self.work_end),
                             frozenset(self.workdays))
+
+
+@dataclass(frozen=True)
+class PrivacyConfig:
+    """What reports may show about people."""
+
+    anonymise_members: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,7 @@ class Config:
     matching: MatchingConfig = field(default_factory=MatchingConfig)
     lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -227,6 +238,12 @@ def _validate(config: Config, *, require_token: bool) -> None:
                           f"{config.schedule.timezone!r}") from None
     _check_cron("schedule.match_cron", config.schedule.match_cron, config.tz)
     _check_cron("schedule.scan_cron", config.schedule.scan_cron, config.tz)
+    _check_cron("schedule.digest_cron", config.schedule.digest_cron, config.tz)
+    if config.digest.baseline_date:
+        try:
+            date.fromisoformat(config.digest.baseline_date)
+        except ValueError:
+            raise ConfigError("digest.baseline_date must be a date like 2026-01-01") from None
     try:
         config.digest.working_hours()
     except ValueError:

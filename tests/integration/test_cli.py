@@ -103,3 +103,13 @@ def test_run_with_a_rejected_token(tmp_path):
     assert result.returncode == 1
     assert "rejected the bot token" in result.stderr
     assert other not in result.stderr + result.stdout
+
+
+def test_digest_print_text_and_json(populated, capsys):
+    assert main(["digest"]) == 0
+    text = capsys.readouterr().out
+    assert "工作群周报" in text and "在用工作群 1 个" in text
+    assert main(["digest", "--format", "json", "--as-of", "2026-11-20"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["week"] == "2026-W47" and data["total"] == 1
+    assert main(["digest", "--send"]) == 2  # no admin chat configured

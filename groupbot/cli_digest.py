@@ -1,0 +1,51 @@
+"""`groupbot digest`: build the weekly digest and print or send it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+from telegram import Bot
+
+from groupbot.config import Config
+from groupbot.services.digest import DigestService
+from groupbot.storage.db import make_engine
+from groupbot.storage.migrate import upgrade_async
+from groupbot.telegram.digest_render import digest_text, split_message
+
+
+def digest_service(config: Config, engine) -> DigestService:
+    """The digest use case wired from the config."""
+    baseline = config.digest.baseline_date
+    return DigestService(engine, config.tz,
+                         baseline_date=date.fromisoformat(baseline) if baseline else None,
+                         anonymise=config.privacy.anonymise_members,
+                         top_members=config.digest.top_members)
+
+
+async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str) -> int:
+    """Print the digest (text or JSON), or send its text to the admin chat."""
+    if send and not (config.telegram.token and config.telegram.admin_chat_id):
+        print("groupbot: --send needs telegram.token and telegram.admin_chat_id",
+              file=sys.stderr)
+        return 2
+    await upgrade_async(config.database.url)
+    engine = make_engine(config.database.url)
+    try:
+        service = digest_service(config, engine)
+        digest = await service.build(as_of or service.today())
+    finally:
+        await engine.dispose()
+    text = digest_text(digest, config.language)
+    if send:
+        async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
+            for piece in split_message(text):
+                await bot.send_message(config.telegram.admin_chat_id, piece)
+        print(f"digest {digest.week} sent")
+    elif fmt == "json":
+        json.dump(digest.as_json(), sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(text)
+    return 0

@@ -1,0 +1,77 @@
+"""Use case: build the weekly digest from the database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from groupbot.domain.burden import burden, reduction
+from groupbot.domain.digest import IN_PLAY, Digest, ProposalLine, iso_week, share
+from groupbot.storage import digest_rows, proposals
+from groupbot.storage.db import reader
+
+SOON_DAYS = 14
+PHOTO_MIN_MESSAGES = 10  # a photo share of a nearly silent group says nothing
+TOP_PROPOSALS = 5
+TOP_PHOTO_GROUPS = 5
+
+
+class DigestService:
+    """Reads the week's figures; builds a Digest (rendering is the adapters' job)."""
+
+    def __init__(self, engine: AsyncEngine, tz: tzinfo, baseline_date: date | None = None,
+                 anonymise: bool = False, top_members: int = 10):
+        self._reader = reader(engine)
+        self._tz = tz
+        self._baseline_date = baseline_date
+        self._anonymise = anonymise
+        self._top_members = top_members
+
+    def today(self) -> date:
+        """The local date."""
+        return datetime.now(self._tz).date()
+
+    def _moment(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), self._tz)
+
+    async def build(self, as_of: date) -> Digest:
+        """The digest of the ISO week containing `as_of` (figures up to the end of that day)."""
+        week_start = as_of - timedelta(days=as_of.weekday())
+        end = self._moment(as_of + timedelta(days=1))
+        async with self._reader.connect() as conn:
+            by_status = await digest_rows.status_counts(conn)
+            # Without a baseline date, the inventory as first taken (every group ever
+            # registered) is the baseline.
+            baseline = await digest_rows.registered_by(
+                conn, self._moment(self._baseline_date + timedelta(days=1))) \
+                if self._baseline_date else None
+            changes = await digest_rows.changes_between(conn, self._moment(week_start), end)
+            pending = (await proposals.load(conn, status="pending"))[:TOP_PROPOSALS]
+            ending = await digest_rows.ending_between(
+                conn, as_of, as_of + timedelta(days=SOON_DAYS), IN_PLAY)
+            expiring = await digest_rows.exemptions_between(
+                conn, as_of, as_of + timedelta(days=SOON_DAYS))
+            counts, names = await digest_rows.groups_per_member(conn, IN_PLAY)
+            week = await digest_rows.week_activity(conn, as_of - timedelta(days=6), as_of)
+        in_play = sum(n for s, n in by_status.items() if s in IN_PLAY)
+        baseline = sum(by_status.values()) if baseline is None else baseline
+        messages = sum(int(r.messages or 0) for r in week)
+        return Digest(
+            week=iso_week(as_of), as_of=as_of, by_status=by_status,
+            total=sum(by_status.values()), in_play=in_play, baseline=baseline,
+            reduction=reduction(baseline, in_play), changes=dict(changes),
+            proposals=tuple(ProposalLine(p.id, p.titles, p.score, p.reasons[:2])
+                            for p in pending),
+            temporary_ending=tuple(ending), exemptions_expiring=tuple(expiring),
+            burden=burden(counts, names, top=self._top_members, anonymise=self._anonymise),
+            messages_7d=messages,
+            after_hours_share=share(sum(int(r.after_hours or 0) for r in week), messages),
+            photo_share=_photo_groups(week))
+
+
+def _photo_groups(week: list) -> tuple[tuple[str, float], ...]:
+    ranked = sorted(((r.title, int(r.photos or 0) / int(r.messages)) for r in week
+                     if int(r.messages or 0) >= PHOTO_MIN_MESSAGES and r.photos),
+                    key=lambda x: -x[1])
+    return tuple(ranked[:TOP_PHOTO_GROUPS])

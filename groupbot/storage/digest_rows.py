@@ -1,0 +1,96 @@
+"""The queries behind the weekly digest."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date, datetime
+
+from sqlalchemy import String, and_, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from groupbot.domain.clock import as_utc
+from groupbot.domain.events import PRESENT_STATUSES
+from groupbot.storage.activity import group_activity, members, memberships
+from groupbot.storage.group_rows import audit, groups
+from groupbot.storage.lifecycle_rows import lifecycle
+
+
+async def status_counts(conn: AsyncConnection) -> dict[str, int]:
+    """Groups per status."""
+    rows = await conn.execute(select(groups.c.status, func.count()).group_by(groups.c.status))
+    return dict(rows.all())
+
+
+async def registered_by(conn: AsyncConnection, moment: datetime) -> int:
+    """Groups registered up to a moment (the baseline)."""
+    return (await conn.execute(select(func.count()).select_from(groups)
+                               .where(groups.c.registered_at <= as_utc(moment)))).scalar_one()
+
+
+async def changes_between(conn: AsyncConnection, start: datetime, end: datetime) -> Counter:
+    """Registrations and status changes recorded in the audit log in [start, end)."""
+    rows = await conn.execute(select(audit.c.action, audit.c.detail).where(
+        audit.c.at >= as_utc(start), audit.c.at < as_utc(end),
+        audit.c.action.in_(("registered", "status"))))
+    changes: Counter = Counter()
+    for action, detail in rows:
+        if action == "registered":
+            changes["registered"] += 1
+        else:
+            changes[json.loads(detail or "{}").get("new", "unknown")] += 1
+    return changes
+
+
+async def ending_between(conn: AsyncConnection, start: date, end: date,
+                         in_play: tuple[str, ...]) -> list[tuple[str, date]]:
+    """Temporary groups whose end date falls in [start, end]."""
+    rows = await conn.execute(select(groups.c.title, groups.c.expires_on).where(
+        groups.c.expires_on.between(start, end), groups.c.status.in_(in_play))
+        .order_by(groups.c.expires_on))
+    return [(r.title, r.expires_on) for r in rows]
+
+
+async def exemptions_between(conn: AsyncConnection, start: date,
+                             end: date) -> list[tuple[str, date]]:
+    """Exemptions that run out in [start, end]."""
+    rows = await conn.execute(
+        select(groups.c.title, lifecycle.c.exempt_until)
+        .join(lifecycle, lifecycle.c.group_id == groups.c.id)
+        .where(lifecycle.c.exempt.is_(True), lifecycle.c.exempt_until.between(start, end))
+        .order_by(lifecycle.c.exempt_until))
+    return [(r.title, r.exempt_until) for r in rows]
+
+
+async def groups_per_member(conn: AsyncConnection,
+                            in_play: tuple[str, ...]) -> tuple[dict, dict]:
+    """How many groups in play each person is in, and their display names."""
+    # One person per Telegram id, else per normalised name (census and export people).
+    identity = func.coalesce(cast(members.c.user_id, String), members.c.name_key)
+    rows = await conn.execute(
+        select(identity.label("who"),
+               # Census people show their normalised name, not one annotated variant of it.
+               func.max(func.coalesce(members.c.name_key, members.c.display_name)).label("name"),
+               func.count(func.distinct(memberships.c.group_id)).label("n"))
+        .join(memberships, memberships.c.member_id == members.c.id)
+        .join(groups, and_(groups.c.id == memberships.c.group_id,
+                           groups.c.status.in_(in_play)))
+        .where(memberships.c.status.in_(PRESENT_STATUSES), members.c.is_bot.is_(False))
+        .group_by(identity))
+    counts, names = {}, {}
+    for row in rows:
+        counts[row.who] = int(row.n)
+        names[row.who] = row.name
+    return counts, names
+
+
+async def week_activity(conn: AsyncConnection, since: date, until: date) -> list:
+    """Per group over [since, until]: title, human messages, after-hours ones, photos."""
+    rows = await conn.execute(
+        select(groups.c.title, func.sum(group_activity.c.messages).label("messages"),
+               func.sum(group_activity.c.after_hours).label("after_hours"),
+               func.sum(group_activity.c.photos).label("photos"))
+        .join(groups, groups.c.id == group_activity.c.group_id)
+        .where(group_activity.c.day.between(since, until))
+        .group_by(groups.c.id, groups.c.title))
+    return list(rows)
