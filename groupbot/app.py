@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
+from groupbot.cli_digest import digest_service
 from groupbot.cli_lifecycle import lifecycle_actions, scan_service
 from groupbot.cli_match import matching_service
 from groupbot.config import Config
@@ -26,6 +27,7 @@ from groupbot.storage.db import make_engine
 from groupbot.storage.errors import is_transient
 from groupbot.storage.migrate import upgrade_async
 from groupbot.telegram.callbacks import derive_secret
+from groupbot.telegram.digest_handlers import DigestHandlers
 from groupbot.telegram.dispatcher import Dispatcher
 from groupbot.telegram.handlers import Handlers, register_handlers
 from groupbot.telegram.lifecycle_handlers import LifecycleHandlers
@@ -51,6 +53,8 @@ class Runtime:
     poller: DurablePoller
     merges: MergeHandlers
     lifecycle: LifecycleHandlers
+    digests: DigestHandlers
+    catch_up_after: float = 5.0  # seconds after start to send a digest missed while down
 
 
 def build_application(config: Config) -> Application:
@@ -64,7 +68,7 @@ def build_application(config: Config) -> Application:
 
 
 def build_runtime(config: Config, *, retry_delay: float = 1.0,
-                  count_refresh_seconds: float = 60.0) -> Runtime:
+                  count_refresh_seconds: float = 60.0, catch_up_after: float = 5.0) -> Runtime:
     """Wire the bot together without starting anything."""
     engine = make_engine(config.database.url)
     tz = config.tz
@@ -84,14 +88,18 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
         scans=scan_service(config, engine),
         actions=lifecycle_actions(config, engine, application.bot, sender, groups),
         admins=admins, restore_days=config.lifecycle.restore_days)
+    digests = DigestHandlers(
+        service=digest_service(config, engine), sender=sender, bot=application.bot,
+        admins=admins, admin_chat_id=tg.admin_chat_id, language=config.language, tz=tz,
+        cron=config.schedule.digest_cron)
     register_handlers(application, Handlers(groups, admins, sender, config.language, tz,
-                                            tg.admin_chat_id), merges, lifecycle)
+                                            tg.admin_chat_id), merges, lifecycle, digests)
     dispatcher = Dispatcher(application, ingest, groups, sender, config.language,
                             retry_delay=retry_delay, count_refresh_seconds=count_refresh_seconds)
     poller = DurablePoller(application, ingest, dispatcher, timeout=tg.poll_timeout,
                            retry_delay=retry_delay)
     return Runtime(config, engine, application, ingest, groups, dispatcher, poller, merges,
-                   lifecycle)
+                   lifecycle, digests, catch_up_after)
 
 
 def schedule_jobs(runtime: Runtime) -> None:
@@ -106,6 +114,11 @@ def schedule_jobs(runtime: Runtime) -> None:
     jobs.run_custom(runtime.lifecycle.scheduled_scan, name="scan",
                     job_kwargs={"trigger": cron_trigger(config.schedule.scan_cron, config.tz),
                                 "misfire_grace_time": 6 * 3600, "coalesce": True})
+    # The week is claimed in the database, so neither a retry nor the catch-up can double it.
+    jobs.run_custom(runtime.digests.weekly, name="digest",
+                    job_kwargs={"trigger": cron_trigger(config.schedule.digest_cron, config.tz),
+                                "misfire_grace_time": 24 * 3600, "coalesce": True})
+    jobs.run_once(runtime.digests.catch_up, when=runtime.catch_up_after, name="digest_catch_up")
     jobs.run_repeating(runtime.merges.read_only_job, interval=3600, first=60,
                        name="read_only", job_kwargs={"misfire_grace_time": 600,
                                                      "coalesce": True})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,6 +17,8 @@ SOON_DAYS = 14
 PHOTO_MIN_MESSAGES = 10  # a photo share of a nearly silent group says nothing
 TOP_PROPOSALS = 5
 TOP_PHOTO_GROUPS = 5
+TABLE_COLUMNS = ("platform", "chat_id", "title", "status", "purpose", "member_count",
+                 "messages_7d", "after_hours_7d", "photos_7d")
 
 
 class DigestService:
@@ -22,6 +26,7 @@ class DigestService:
 
     def __init__(self, engine: AsyncEngine, tz: tzinfo, baseline_date: date | None = None,
                  anonymise: bool = False, top_members: int = 10):
+        self._engine = engine
         self._reader = reader(engine)
         self._tz = tz
         self._baseline_date = baseline_date
@@ -31,6 +36,23 @@ class DigestService:
     def today(self) -> date:
         """The local date."""
         return datetime.now(self._tz).date()
+
+    async def table_csv(self, as_of: date) -> bytes:
+        """The full table of groups as CSV (UTF-8 with BOM, so Excel shows Chinese right)."""
+        async with self._reader.connect() as conn:
+            rows = await digest_rows.table_rows(conn, as_of - timedelta(days=6), as_of)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(TABLE_COLUMNS)
+        writer.writerows([r.platform, r.chat_id, r.title, r.status, r.purpose or "",
+                          r.member_count or "", r.messages_7d, r.after_hours_7d, r.photos_7d]
+                         for r in rows)
+        return out.getvalue().encode("utf-8-sig")
+
+    async def claim(self, chat_id: int, week: str) -> bool:
+        """Take this week's digest for a chat, once: the caller sends only when True."""
+        async with self._engine.begin() as conn:
+            return await digest_rows.claim_week(conn, chat_id, week)
 
     def _moment(self, day: date) -> datetime:
         return datetime.combine(day, time(0), self._tz)

@@ -13,7 +13,9 @@ from groupbot.domain.clock import as_utc
 from groupbot.domain.events import PRESENT_STATUSES
 from groupbot.storage.activity import group_activity, members, memberships
 from groupbot.storage.group_rows import audit, groups
+from groupbot.storage.inbox import state
 from groupbot.storage.lifecycle_rows import lifecycle
+from groupbot.storage.sqlx import upsert
 
 
 async def status_counts(conn: AsyncConnection) -> dict[str, int]:
@@ -93,4 +95,30 @@ async def week_activity(conn: AsyncConnection, since: date, until: date) -> list
         .join(groups, groups.c.id == group_activity.c.group_id)
         .where(group_activity.c.day.between(since, until))
         .group_by(groups.c.id, groups.c.title))
+    return list(rows)
+
+
+async def claim_week(conn: AsyncConnection, chat_id: int, week: str) -> bool:
+    """Claim this week's digest for a chat; False when it was already claimed (sent)."""
+    result = await conn.execute(upsert(conn, state).values(
+        key=f"digest.{chat_id}.{week}", value=datetime.now().isoformat())
+        .on_conflict_do_nothing(index_elements=[state.c.key]))
+    return result.rowcount == 1
+
+
+async def table_rows(conn: AsyncConnection, since: date, until: date) -> list:
+    """One row per group for the digest's CSV table."""
+    week = (select(group_activity.c.group_id,
+                   func.sum(group_activity.c.messages).label("messages"),
+                   func.sum(group_activity.c.after_hours).label("after_hours"),
+                   func.sum(group_activity.c.photos).label("photos"))
+            .where(group_activity.c.day.between(since, until))
+            .group_by(group_activity.c.group_id).subquery())
+    rows = await conn.execute(
+        select(groups.c.platform, groups.c.chat_id, groups.c.title, groups.c.status,
+               groups.c.purpose, groups.c.member_count,
+               func.coalesce(week.c.messages, 0).label("messages_7d"),
+               func.coalesce(week.c.after_hours, 0).label("after_hours_7d"),
+               func.coalesce(week.c.photos, 0).label("photos_7d"))
+        .outerjoin(week, week.c.group_id == groups.c.id).order_by(groups.c.id))
     return list(rows)

@@ -23,6 +23,7 @@ from groupbot.domain.events import PRESENT_STATUSES
 from groupbot.domain.inventory import PURPOSE_MAX_CHARS, PurposeError
 from groupbot.services.groups import GroupService, UnknownGroup
 from groupbot.telegram import callbacks, render
+from groupbot.telegram.digest_handlers import DigestHandlers
 from groupbot.telegram.lifecycle_handlers import LifecycleHandlers
 from groupbot.telegram.merge_handlers import MergeHandlers
 from groupbot.telegram.permissions import AdminChecker
@@ -144,7 +145,7 @@ class Handlers:
 
 
 def register_handlers(app: Application, handlers: Handlers, merges: MergeHandlers,
-                      lifecycle: LifecycleHandlers) -> None:
+                      lifecycle: LifecycleHandlers, digests: DigestHandlers) -> None:
     """Wire handlers; order matters only in that the catch-all unknown command comes last."""
     app.add_handler(ChatMemberHandler(handlers.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CommandHandler(["purpose", "register"], handlers.purpose))
@@ -155,6 +156,7 @@ def register_handlers(app: Application, handlers: Handlers, merges: MergeHandler
     app.add_handler(CommandHandler("merges", merges.merges_command))
     app.add_handler(CommandHandler("similar", merges.similar_command))
     app.add_handler(CommandHandler("unmerge", merges.unmerge_command))
+    app.add_handler(CommandHandler("digest", digests.digest_command))
     app.add_handler(CommandHandler("scan", lifecycle.scan_command))
     app.add_handler(CommandHandler("keep", lifecycle.keep_command))
     app.add_handler(CommandHandler("temporary", lifecycle.temporary_command))

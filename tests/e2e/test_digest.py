@@ -1,0 +1,51 @@
+"""The digest through the real bot: /digest, exactly once per week, catch-up after downtime."""
+
+from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID
+from tests.fakebot import command_update, group, message_update, user
+
+ADMIN_GROUP = group(ADMIN_CHAT, "groupbot 管理")
+WORK = group(-1021, "涌金门社区网格群")
+
+
+async def active_district(bot):
+    await bot.add_to_group(WORK)
+    await bot.push(*[message_update(WORK, user(40 + i, f"网格员{i}"), text="收到")
+                     for i in range(4)])
+
+
+async def test_digest_command_sends_text_and_csv(bot):
+    await active_district(bot)
+    await bot.push(command_update(ADMIN_GROUP, user(ADMIN_ID, "督导"), "/digest"))
+    text = bot.api.sent_texts(ADMIN_CHAT)[-1]
+    assert "工作群周报" in text and "近 7 天 5 条消息" in text  # 4 + the /digest command
+    (document,) = bot.api.calls_to("sendDocument", chat_id=ADMIN_CHAT)
+    assert document["params"]["document"]["filename"].endswith(".csv")
+    assert document["params"]["document"]["size"] > 50
+    await bot.push(command_update(ADMIN_GROUP, user(5, "路人"), "/digest"))
+    assert len(bot.api.calls_to("sendDocument")) == 1  # not for non-admins
+
+
+async def test_exactly_one_weekly_digest_across_restarts(start_bot, api):
+    first = await start_bot()
+    await active_district(first)
+    first.runtime.digests.cron = "0 0 * * 1"  # due since Monday midnight, every week
+    assert await first.runtime.digests.weekly()
+    assert not await first.runtime.digests.weekly()  # the same week again: nothing
+    first.stop.set()
+    await first.task
+    second = await start_bot()
+    second.runtime.digests.cron = "0 0 * * 1"
+    await second.runtime.digests.catch_up()
+    assert len(api.calls_to("sendDocument", chat_id=ADMIN_CHAT)) == 1
+
+
+async def test_a_digest_missed_while_down_is_sent_once_on_restart(start_bot, api):
+    bot = await start_bot()
+    await active_district(bot)
+    bot.runtime.digests.cron = "0 0 * * 1"
+    await bot.runtime.digests.catch_up()
+    await bot.runtime.digests.catch_up()
+    assert len(api.calls_to("sendDocument", chat_id=ADMIN_CHAT)) == 1
+    bot.runtime.digests.cron = "59 23 * * 0"  # Sunday night: not due yet this week
+    assert not bot.runtime.digests.due_this_week(__import__("datetime").datetime(
+        2026, 11, 23, 12, tzinfo=bot.runtime.digests.tz))
