@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from datetime import date, datetime
 
-from sqlalchemy import String, and_, cast, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
@@ -66,23 +66,28 @@ async def exemptions_between(conn: AsyncConnection, start: date,
 
 async def groups_per_member(conn: AsyncConnection,
                             in_play: tuple[str, ...]) -> tuple[dict, dict]:
-    """How many groups in play each person is in, and their display names."""
-    # One person per Telegram id, else per normalised name (census and export people).
-    identity = func.coalesce(cast(members.c.user_id, String), members.c.name_key)
+    """How many groups in play each person is in, and their display names.
+
+    Counted per member row in SQL (an integer group-by), then merged per person in Python:
+    one Telegram id, or one normalised name across platforms, is one person.
+    """
     rows = await conn.execute(
-        select(identity.label("who"),
-               # Census people show their normalised name, not one annotated variant of it.
-               func.max(func.coalesce(members.c.name_key, members.c.display_name)).label("name"),
-               func.count(func.distinct(memberships.c.group_id)).label("n"))
-        .join(memberships, memberships.c.member_id == members.c.id)
+        select(members.c.user_id, members.c.name_key, members.c.display_name,
+               func.count().label("n"))
+        .select_from(memberships)
+        .join(members, members.c.id == memberships.c.member_id)
         .join(groups, and_(groups.c.id == memberships.c.group_id,
                            groups.c.status.in_(in_play)))
         .where(memberships.c.status.in_(PRESENT_STATUSES), members.c.is_bot.is_(False))
-        .group_by(identity))
-    counts, names = {}, {}
-    for row in rows:
-        counts[row.who] = int(row.n)
-        names[row.who] = row.name
+        .group_by(memberships.c.member_id, members.c.user_id, members.c.name_key,
+                  members.c.display_name))
+    counts: dict = {}
+    names: dict = {}
+    for user_id, name_key, shown, n in rows:
+        who = user_id if user_id is not None else name_key
+        counts[who] = counts.get(who, 0) + int(n)
+        # Census people show their normalised name, not one annotated variant of it.
+        names.setdefault(who, name_key or shown)
     return counts, names
 
 
