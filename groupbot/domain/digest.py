@@ -39,7 +39,7 @@ class Digest:
     messages_7d: int
     after_hours_share: float | None
     photo_share: tuple[tuple[str, float], ...]  # groups with the most check-in photos
-    notes: tuple[str, ...] = field(default=())
+    history: tuple[tuple[str, int], ...] = field(default=())  # (ISO week, groups in play)
 
     def as_json(self) -> dict:
         """JSON-ready data (dates as ISO strings)."""

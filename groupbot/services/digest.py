@@ -17,6 +17,7 @@ SOON_DAYS = 14
 PHOTO_MIN_MESSAGES = 10  # a photo share of a nearly silent group says nothing
 TOP_PROPOSALS = 5
 TOP_PHOTO_GROUPS = 5
+HISTORY_WEEKS = 12
 TABLE_COLUMNS = ("platform", "chat_id", "title", "status", "purpose", "member_count",
                  "messages_7d", "after_hours_7d", "photos_7d")
 
@@ -76,6 +77,9 @@ class DigestService:
                 conn, as_of, as_of + timedelta(days=SOON_DAYS))
             counts, names = await digest_rows.groups_per_member(conn, IN_PLAY)
             week = await digest_rows.week_activity(conn, as_of - timedelta(days=6), as_of)
+            week_ends = [as_of - timedelta(weeks=w) for w in range(HISTORY_WEEKS - 1, -1, -1)]
+            history = await digest_rows.in_play_history(
+                conn, [self._moment(d + timedelta(days=1)) for d in week_ends], IN_PLAY)
         in_play = sum(n for s, n in by_status.items() if s in IN_PLAY)
         baseline = sum(by_status.values()) if baseline is None else baseline
         messages = sum(int(r.messages or 0) for r in week)
@@ -89,7 +93,15 @@ class DigestService:
             burden=burden(counts, names, top=self._top_members, anonymise=self._anonymise),
             messages_7d=messages,
             after_hours_share=share(sum(int(r.after_hours or 0) for r in week), messages),
-            photo_share=_photo_groups(week))
+            photo_share=_photo_groups(week),
+            history=_since_first(tuple(zip((iso_week(d) for d in week_ends), history,
+                                           strict=True))))
+
+
+def _since_first(history: tuple) -> tuple:
+    """Weeks from the first one with any group: before it, the inventory did not exist."""
+    first = next((i for i, (_, n) in enumerate(history) if n), len(history))
+    return history[first:]
 
 
 def _photo_groups(week: list) -> tuple[tuple[str, float], ...]:

@@ -127,3 +127,19 @@ async def table_rows(conn: AsyncConnection, since: date, until: date) -> list:
                func.coalesce(week.c.photos, 0).label("photos_7d"))
         .outerjoin(week, week.c.group_id == groups.c.id).order_by(groups.c.id))
     return list(rows)
+
+
+async def in_play_history(conn: AsyncConnection, moments: list[datetime],
+                          in_play: tuple[str, ...]) -> list[int]:
+    """How many groups were in play at each moment (registered, not yet merged/archived)."""
+    registered = list(await conn.execute(select(groups.c.id, groups.c.registered_at,
+                                                groups.c.status)))
+    gone = dict((await conn.execute(
+        select(audit.c.group_id, func.max(audit.c.at))
+        .join(groups, groups.c.id == audit.c.group_id)
+        .where(audit.c.action == "status", groups.c.status.notin_(in_play))
+        .group_by(audit.c.group_id))).all())
+    spans = [(as_utc(r.registered_at), as_utc(gone.get(r.id)) if r.status not in in_play
+              else None) for r in registered]
+    return [sum(1 for start, end in spans
+                if start <= as_utc(m) and (end is None or end > as_utc(m))) for m in moments]

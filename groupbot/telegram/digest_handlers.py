@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -9,6 +10,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from telegram import Bot, InputFile, Update
 from telegram.ext import ContextTypes
 
+from groupbot.charts import digest_chart
 from groupbot.domain.digest import iso_week
 from groupbot.scheduling import cron_trigger
 from groupbot.services.digest import DigestService
@@ -17,6 +19,7 @@ from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
+CAPTION_LIMIT = 1024
 
 
 @dataclass
@@ -35,7 +38,12 @@ class DigestHandlers:
     async def send(self, chat_id: int, as_of: date) -> None:
         """One digest to one chat."""
         digest = await self.service.build(as_of)
-        for piece in split_message(digest_text(digest, self.language)):
+        text = digest_text(digest, self.language)
+        # Drawing is CPU work: a worker thread keeps the bot answering meanwhile.
+        chart = await asyncio.to_thread(digest_chart, digest, self.language)
+        await self.bot.send_photo(chat_id, InputFile(chart, filename="digest.png"),
+                                  caption=text.split("\n", 1)[0][:CAPTION_LIMIT])
+        for piece in split_message(text):
             await self.sender.text(chat_id, piece)
         table = await self.service.table_csv(as_of)
         await self.bot.send_document(chat_id, InputFile(table,

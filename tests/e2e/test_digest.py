@@ -49,3 +49,11 @@ async def test_a_digest_missed_while_down_is_sent_once_on_restart(start_bot, api
     bot.runtime.digests.cron = "59 23 * * 0"  # Sunday night: not due yet this week
     assert not bot.runtime.digests.due_this_week(__import__("datetime").datetime(
         2026, 11, 23, 12, tzinfo=bot.runtime.digests.tz))
+
+
+async def test_chart_is_sent_as_a_photo_with_a_short_caption(bot):
+    await active_district(bot)
+    await bot.push(command_update(ADMIN_GROUP, user(ADMIN_ID, "督导"), "/digest"))
+    (photo,) = bot.api.calls_to("sendPhoto", chat_id=ADMIN_CHAT)
+    assert photo["params"]["photo"]["size"] > 10_000
+    assert 0 < len(photo["params"]["caption"]) <= 1024
