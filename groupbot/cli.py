@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     how = digest.add_mutually_exclusive_group()
     how.add_argument("--print", action="store_true", help="print it (the default)")
     how.add_argument("--send", action="store_true", help="send it to the admin chat")
-    digest.add_argument("--format", choices=("text", "json"), default="text",
+    digest.add_argument("--format", choices=("text", "json", "html"), default="text",
                         help="printed format (default: text)")
     digest.set_defaults(handler=_digest)
 

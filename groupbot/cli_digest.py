@@ -43,6 +43,10 @@ async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str
             for piece in split_message(text):
                 await bot.send_message(config.telegram.admin_chat_id, piece)
         print(f"digest {digest.week} sent")
+    elif fmt == "html":
+        from groupbot.digest_html import digest_html
+
+        print(digest_html(digest, config.language))
     elif fmt == "json":
         json.dump(digest.as_json(), sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")

@@ -1,0 +1,52 @@
+"""The digest as one self-contained HTML page: inline chart, phone-sized, printable."""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from groupbot.charts import digest_chart
+from groupbot.domain.digest import Digest
+from groupbot.telegram.digest_render import digest_text
+
+STYLE = """
+body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","PingFang SC","Microsoft YaHei",
+sans-serif;margin:0 auto;max-width:760px;padding:16px;color:#222;line-height:1.55}
+h1{font-size:1.4em;margin:.2em 0 .6em} img{width:100%;height:auto;border:1px solid #ddd}
+.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:8px}
+.figure{background:#f5f7fa;border-radius:8px;padding:10px}
+.figure b{display:block;font-size:1.6em} ul{padding-left:1.2em}
+table{border-collapse:collapse;width:100%;font-size:.9em} td,th{border-bottom:1px solid #eee;
+padding:4px;text-align:left} @media print{body{max-width:none} img{max-width:14cm}}
+"""
+# Lets a headless browser check that the chart really decoded and has a size.
+CHART_CHECK = ("var c=document.getElementById('chart');function ok(){document.body.dataset."
+               "chart=(c.complete&&c.naturalWidth>0)?'loaded':'broken';}"
+               "c.complete?ok():c.addEventListener('load',ok);c.addEventListener('error',ok);")
+FIGURES = {
+    "zh": ("在用工作群", "较基线减少", "每人所在群（中位数）", "工作时间外消息"),
+    "en": ("groups in use", "fewer than baseline", "groups per member (median)",
+           "messages out of hours"),
+}
+
+
+def digest_html(digest: Digest, language: str, chart: bytes | None = None) -> str:
+    """The whole page as a string."""
+    png = chart if chart is not None else digest_chart(digest, language)
+    lines = digest_text(digest, language).split("\n")
+    names = FIGURES.get(language, FIGURES["zh"])
+    figures = [(names[0], str(digest.in_play)),
+               (names[1], "-" if digest.reduction is None else f"{digest.reduction:.0%}"),
+               (names[2], f"{digest.burden.median:g}"),
+               (names[3], "-" if digest.after_hours_share is None
+                else f"{digest.after_hours_share:.0%}")]
+    body = "".join(f'<div class="figure">{escape(n)}<b>{escape(v)}</b></div>'
+                   for n, v in figures)
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines[1:])
+    return (f'<!doctype html><html lang="{"zh-CN" if language == "zh" else "en"}"><head>'
+            '<meta charset="utf-8"><meta name="viewport" content="width=device-width,'
+            f'initial-scale=1"><title>{escape(lines[0])}</title><style>{STYLE}</style>'
+            f'</head><body><h1>{escape(lines[0])}</h1><div class="figures">{body}</div>'
+            f'<p><img id="chart" alt="chart" src="data:image/png;base64,'
+            f'{base64.b64encode(png).decode()}"></p><ul>{items}</ul>'
+            f"<script>{CHART_CHECK}</script></body></html>")
