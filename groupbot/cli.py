@@ -93,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="printed format (default: text)")
     digest.set_defaults(handler=_digest)
 
+    demo = sub.add_parser("demo", parents=[common], help="see groupbot work, without Telegram",
+                          description="Build a synthetic district, import it, match, preview "
+                                      "the lifecycle and write an HTML report.")
+    demo.add_argument("--groups", type=int, default=2000, help="district size (default 2000)")
+    demo.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: temp)")
+    demo.set_defaults(handler=_demo)
+
     export = sub.add_parser("export", parents=[common], help="print the group inventory",
                             description="Print the group inventory to stdout.")
     export.add_argument("--format", choices=("json", "csv"), default="json",
@@ -185,6 +192,12 @@ def _digest(args: argparse.Namespace, config: Config) -> int:
     from groupbot.cli_digest import run_digest
 
     return asyncio.run(run_digest(config, as_of=args.as_of, send=args.send, fmt=args.format))
+
+
+def _demo(args: argparse.Namespace, config: Config) -> int:
+    from groupbot.demo import run_demo
+
+    return asyncio.run(run_demo(args.groups, args.out, config.language))
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:

@@ -30,8 +30,9 @@ FIGURES = {
 }
 
 
-def digest_html(digest: Digest, language: str, chart: bytes | None = None) -> str:
-    """The whole page as a string."""
+def digest_html(digest: Digest, language: str, chart: bytes | None = None,
+                extra: list[tuple[str, list[str]]] = ()) -> str:
+    """The whole page as a string; `extra` adds (heading, lines) sections at the end."""
     png = chart if chart is not None else digest_chart(digest, language)
     lines = digest_text(digest, language).split("\n")
     names = FIGURES.get(language, FIGURES["zh"])
@@ -43,10 +44,13 @@ def digest_html(digest: Digest, language: str, chart: bytes | None = None) -> st
     body = "".join(f'<div class="figure">{escape(n)}<b>{escape(v)}</b></div>'
                    for n, v in figures)
     items = "".join(f"<li>{escape(line)}</li>" for line in lines[1:])
+    sections = "".join(f"<h2>{escape(head)}</h2><ul>"
+                       + "".join(f"<li>{escape(line)}</li>" for line in body_lines) + "</ul>"
+                       for head, body_lines in extra)
     return (f'<!doctype html><html lang="{"zh-CN" if language == "zh" else "en"}"><head>'
             '<meta charset="utf-8"><meta name="viewport" content="width=device-width,'
             f'initial-scale=1"><title>{escape(lines[0])}</title><style>{STYLE}</style>'
             f'</head><body><h1>{escape(lines[0])}</h1><div class="figures">{body}</div>'
             f'<p><img id="chart" alt="chart" src="data:image/png;base64,'
-            f'{base64.b64encode(png).decode()}"></p><ul>{items}</ul>'
+            f'{base64.b64encode(png).decode()}"></p><ul>{items}</ul>{sections}'
             f"<script>{CHART_CHECK}</script></body></html>")

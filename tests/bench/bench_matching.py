@@ -25,7 +25,7 @@ from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.match_features import Corpus, build_corpus
 from groupbot.domain.matching import propose
 from groupbot.domain.textnorm import member_key
-from tests.bench.district import (
+from groupbot.synthetic import (
     CensusGroup,
     generate_district,
     hard_negative_pairs,

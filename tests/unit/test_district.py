@@ -8,7 +8,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from tests.bench.district import (
+from groupbot.synthetic import (
     CSV_HEADER,
     DECOR_PREFIX,
     DECOR_SUFFIX,
