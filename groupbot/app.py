@@ -91,7 +91,7 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     digests = DigestHandlers(
         service=digest_service(config, engine), sender=sender, bot=application.bot,
         admins=admins, admin_chat_id=tg.admin_chat_id, language=config.language, tz=tz,
-        cron=config.schedule.digest_cron)
+        cron=config.schedule.digest_cron, secret=merges.secret)
     register_handlers(application, Handlers(groups, admins, sender, config.language, tz,
                                             tg.admin_chat_id), merges, lifecycle, digests)
     dispatcher = Dispatcher(application, ingest, groups, sender, config.language,

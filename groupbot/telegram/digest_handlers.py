@@ -7,19 +7,21 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from telegram import Bot, InputFile, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import ContextTypes
 
 from groupbot.charts import digest_chart
 from groupbot.domain.digest import iso_week
 from groupbot.scheduling import cron_trigger
 from groupbot.services.digest import DigestService
+from groupbot.telegram import callbacks
 from groupbot.telegram.digest_render import digest_text, split_message
 from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
+REVIEW = {"zh": "待处理的合并建议，点击查看：", "en": "Pending merge proposals, tap to review:"}
 
 
 @dataclass
@@ -34,6 +36,7 @@ class DigestHandlers:
     language: str
     tz: tzinfo
     cron: str
+    secret: bytes
 
     async def send(self, chat_id: int, as_of: date) -> None:
         """One digest to one chat."""
@@ -45,6 +48,15 @@ class DigestHandlers:
                                   caption=text.split("\n", 1)[0][:CAPTION_LIMIT])
         for piece in split_message(text):
             await self.sender.text(chat_id, piece)
+        if digest.proposals:
+            # One tap per pending proposal opens its details (and Approve/Reject via /merges).
+            await self.sender.text(chat_id, REVIEW.get(self.language, REVIEW["zh"]),
+                                   reply_markup=InlineKeyboardMarkup([
+                                       [InlineKeyboardButton(
+                                           f"#{p.id} " + " / ".join(p.titles)[:40],
+                                           callback_data=callbacks.sign(self.secret, "info",
+                                                                        p.id, chat_id))]
+                                       for p in digest.proposals]))
         table = await self.service.table_csv(as_of)
         await self.bot.send_document(chat_id, InputFile(table,
                                                         filename=f"groupbot-{digest.week}.csv"),

@@ -57,3 +57,36 @@ async def test_chart_is_sent_as_a_photo_with_a_short_caption(bot):
     (photo,) = bot.api.calls_to("sendPhoto", chat_id=ADMIN_CHAT)
     assert photo["params"]["photo"]["size"] > 10_000
     assert 0 < len(photo["params"]["caption"]) <= 1024
+
+
+async def test_weekly_job_fires_through_the_scheduler_once(bot):
+    from datetime import datetime
+
+    await active_district(bot)
+    (job,) = bot.runtime.application.job_queue.get_jobs_by_name("digest")
+    tz = bot.runtime.digests.tz
+    fixed_now = datetime(2026, 11, 25, 15, 0, tzinfo=tz)  # a Wednesday afternoon
+    fire = job.job.trigger.get_next_fire_time(None, fixed_now)
+    assert (fire.strftime("%A %H:%M"), fire.date().isoformat()) == ("Monday 09:00",
+                                                                     "2026-11-30")
+    await job.run(bot.runtime.application)  # what the scheduler calls at that moment
+    await job.run(bot.runtime.application)  # a retried or doubled firing
+    assert len(bot.api.calls_to("sendPhoto", chat_id=ADMIN_CHAT)) == 1
+
+
+async def test_pending_proposals_come_with_review_buttons(bot):
+    from groupbot.telegram import callbacks
+
+    titles = ((-1031, "涌金门社区消防安全工作群"), (-1032, "涌金门社区消防台账群(新)"))
+    for chat_id, title in titles:
+        chat = group(chat_id, title)
+        await bot.add_to_group(chat)
+        await bot.push(*[message_update(chat, user(60 + i, f"网格员{i}"), text="收到")
+                         for i in range(5)])
+    await bot.runtime.merges.matching.run()
+    await bot.push(command_update(ADMIN_GROUP, user(ADMIN_ID, "督导"), "/digest"))
+    (review,) = [c for c in bot.api.calls_to("sendMessage", chat_id=ADMIN_CHAT)
+                 if c["params"].get("reply_markup")]
+    (row,) = review["params"]["reply_markup"]["inline_keyboard"]
+    pressed = callbacks.verify(bot.runtime.merges.secret, row[0]["callback_data"], ADMIN_CHAT)
+    assert pressed is not None and pressed.action == "info"
