@@ -54,7 +54,10 @@ def digest_text(d: Digest, language: str) -> str:
                  else _t("no_changes", language))
     if d.proposals:
         lines.append(_t("proposals", language, n=len(d.proposals)))
-        lines += [f"  #{p.id} {' / '.join(p.titles)}（{p.score:.2f}）" for p in d.proposals]
+        for p in d.proposals:
+            lines.append(f"  #{p.id} {' / '.join(p.titles)}（{p.score:.2f}）")
+            # reasons[0] names the survivor; the next one says why they are the same group.
+            lines += [f"    {r}" for r in p.reasons[1:2]]
     for key, items in (("ending", d.temporary_ending), ("expiring", d.exemptions_expiring)):
         if items:
             lines.append(_t(key, language))
