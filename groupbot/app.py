@@ -23,6 +23,7 @@ from groupbot.scheduling import cron_trigger
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
 from groupbot.services.merges import MergeService
+from groupbot.services.privacy import PrivacyService
 from groupbot.storage.db import make_engine
 from groupbot.storage.errors import is_transient
 from groupbot.storage.migrate import upgrade_async
@@ -34,6 +35,7 @@ from groupbot.telegram.lifecycle_handlers import LifecycleHandlers
 from groupbot.telegram.merge_handlers import MergeHandlers
 from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.poller import DurablePoller
+from groupbot.telegram.privacy_handlers import PrivacyHandlers
 from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,7 @@ class Runtime:
     merges: MergeHandlers
     lifecycle: LifecycleHandlers
     digests: DigestHandlers
+    privacy: PrivacyHandlers
     catch_up_after: float = 5.0  # seconds after start to send a digest missed while down
 
 
@@ -92,14 +95,17 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
         service=digest_service(config, engine), sender=sender, bot=application.bot,
         admins=admins, admin_chat_id=tg.admin_chat_id, language=config.language, tz=tz,
         cron=config.schedule.digest_cron, secret=merges.secret)
+    privacy = PrivacyHandlers(PrivacyService(engine, tz, ingest), sender, config.language,
+                              config.privacy.retention_days)
     register_handlers(application, Handlers(groups, admins, sender, config.language, tz,
-                                            tg.admin_chat_id), merges, lifecycle, digests)
+                                            tg.admin_chat_id), merges, lifecycle, digests,
+                      privacy)
     dispatcher = Dispatcher(application, ingest, groups, sender, config.language,
                             retry_delay=retry_delay, count_refresh_seconds=count_refresh_seconds)
     poller = DurablePoller(application, ingest, dispatcher, timeout=tg.poll_timeout,
                            retry_delay=retry_delay)
     return Runtime(config, engine, application, ingest, groups, dispatcher, poller, merges,
-                   lifecycle, digests, catch_up_after)
+                   lifecycle, digests, privacy, catch_up_after)
 
 
 def schedule_jobs(runtime: Runtime) -> None:
@@ -119,6 +125,9 @@ def schedule_jobs(runtime: Runtime) -> None:
                     job_kwargs={"trigger": cron_trigger(config.schedule.digest_cron, config.tz),
                                 "misfire_grace_time": 24 * 3600, "coalesce": True})
     jobs.run_once(runtime.digests.catch_up, when=runtime.catch_up_after, name="digest_catch_up")
+    jobs.run_custom(runtime.privacy.prune, name="prune",
+                    job_kwargs={"trigger": cron_trigger("0 3 * * *", config.tz),
+                                "misfire_grace_time": 12 * 3600, "coalesce": True})
     jobs.run_repeating(runtime.merges.read_only_job, interval=3600, first=60,
                        name="read_only", job_kwargs={"misfire_grace_time": 600,
                                                      "coalesce": True})

@@ -103,6 +103,7 @@ class PrivacyConfig:
     """What reports may show about people."""
 
     anonymise_members: bool = False
+    retention_days: int = 0  # daily activity older than this is deleted; 0 keeps it all
 
 
 @dataclass(frozen=True)

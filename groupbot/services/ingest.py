@@ -68,6 +68,10 @@ class IngestService:
             self._members.clear()
             raise
 
+    def forget_member(self, user_id: int) -> None:
+        """Drop a member's cached row (the person asked to be forgotten)."""
+        self._members.pop(user_id, None)
+
     def forget(self, *chat_ids: int) -> None:
         """Drop cached facts about groups changed elsewhere (re-keyed, marked removed)."""
         for chat_id in chat_ids:

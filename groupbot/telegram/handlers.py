@@ -27,6 +27,7 @@ from groupbot.telegram.digest_handlers import DigestHandlers
 from groupbot.telegram.lifecycle_handlers import LifecycleHandlers
 from groupbot.telegram.merge_handlers import MergeHandlers
 from groupbot.telegram.permissions import AdminChecker
+from groupbot.telegram.privacy_handlers import PrivacyHandlers
 from groupbot.telegram.sender import Sender
 from groupbot.telegram.texts import text
 
@@ -145,7 +146,8 @@ class Handlers:
 
 
 def register_handlers(app: Application, handlers: Handlers, merges: MergeHandlers,
-                      lifecycle: LifecycleHandlers, digests: DigestHandlers) -> None:
+                      lifecycle: LifecycleHandlers, digests: DigestHandlers,
+                      privacy: PrivacyHandlers) -> None:
     """Wire handlers; order matters only in that the catch-all unknown command comes last."""
     app.add_handler(ChatMemberHandler(handlers.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_handler(CommandHandler(["purpose", "register"], handlers.purpose))
@@ -157,6 +159,7 @@ def register_handlers(app: Application, handlers: Handlers, merges: MergeHandler
     app.add_handler(CommandHandler("similar", merges.similar_command))
     app.add_handler(CommandHandler("unmerge", merges.unmerge_command))
     app.add_handler(CommandHandler("digest", digests.digest_command))
+    app.add_handler(CommandHandler("forgetme", privacy.forgetme))
     app.add_handler(CommandHandler("scan", lifecycle.scan_command))
     app.add_handler(CommandHandler("keep", lifecycle.keep_command))
     app.add_handler(CommandHandler("temporary", lifecycle.temporary_command))

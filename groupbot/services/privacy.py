@@ -1,0 +1,41 @@
+"""Use cases: a person asks to be forgotten; old activity is pruned after the retention period."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, tzinfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from groupbot.domain.clock import utcnow
+from groupbot.services.ingest import IngestService
+from groupbot.storage import privacy_rows
+from groupbot.storage.group_rows import audit_event
+
+
+class PrivacyService:
+    """Forget people; prune old rows."""
+
+    def __init__(self, engine: AsyncEngine, tz: tzinfo, ingest: IngestService | None = None):
+        self._engine = engine
+        self._tz = tz
+        self._ingest = ingest
+
+    async def forget(self, user_id: int) -> int:
+        """Remove a user's member rows, names and audit identity; returns rows removed."""
+        async with self._engine.begin() as conn:
+            removed = await privacy_rows.forget_user(conn, user_id)
+            await audit_event(conn, at=utcnow(), actor=privacy_rows.FORGOTTEN,
+                              action="forgotten", group_pk=None)
+        if self._ingest is not None:
+            self._ingest.forget_member(user_id)  # its cached row id no longer exists
+        return removed
+
+    async def prune(self, retention_days: int) -> tuple[int, int]:
+        """Drop daily activity older than the retention period (0 keeps everything)."""
+        if retention_days <= 0:
+            return 0, 0
+        today = utcnow().astimezone(self._tz).date()
+        cutoff = today - timedelta(days=retention_days)
+        async with self._engine.begin() as conn:
+            return await privacy_rows.prune_before(
+                conn, cutoff, datetime.combine(cutoff, time(0), self._tz))
