@@ -19,6 +19,7 @@ from groupbot.cli_digest import digest_service
 from groupbot.cli_lifecycle import lifecycle_actions, scan_service
 from groupbot.cli_match import matching_service
 from groupbot.config import Config
+from groupbot.observability import Metrics, serve_http
 from groupbot.scheduling import cron_trigger
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
@@ -57,6 +58,7 @@ class Runtime:
     lifecycle: LifecycleHandlers
     digests: DigestHandlers
     privacy: PrivacyHandlers
+    metrics: Metrics
     catch_up_after: float = 5.0  # seconds after start to send a digest missed while down
 
 
@@ -78,7 +80,8 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     application = build_application(config)
     ingest = IngestService(engine, tz, config.digest.working_hours())
     groups = GroupService(engine, tz, forget=ingest.forget)
-    sender = Sender(application.bot, groups, retry_delay=retry_delay)
+    metrics = Metrics()
+    sender = Sender(application.bot, groups, retry_delay=retry_delay, metrics=metrics)
     tg = config.telegram
     admins = AdminChecker(application.bot, tg.admins, tg.admin_cache_seconds)
     merges = MergeHandlers(
@@ -103,14 +106,22 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     dispatcher = Dispatcher(application, ingest, groups, sender, config.language,
                             retry_delay=retry_delay, count_refresh_seconds=count_refresh_seconds)
     poller = DurablePoller(application, ingest, dispatcher, timeout=tg.poll_timeout,
-                           retry_delay=retry_delay)
+                           retry_delay=retry_delay, metrics=metrics)
     return Runtime(config, engine, application, ingest, groups, dispatcher, poller, merges,
-                   lifecycle, digests, privacy, catch_up_after)
+                   lifecycle, digests, privacy, metrics, catch_up_after)
+
+
+def _counted(runtime: Runtime, name: str, callback):
+    """A job callback that also counts its runs for /metrics."""
+    async def run(context) -> None:
+        runtime.metrics.inc("groupbot_job_runs_total", job=name)
+        await callback(context)
+    return run
 
 
 def schedule_jobs(runtime: Runtime) -> None:
-    """Daily matching on the configured cron; hourly read-only sweep of merged groups."""
-    jobs = runtime.application.job_queue
+    """Daily matching, scan and pruning, the weekly digest, the hourly read-only sweep."""
+    jobs = _CountingJobs(runtime)
     config = runtime.config
     trigger = cron_trigger(config.schedule.match_cron, config.tz)
     # A run missed while the bot was down runs once on restart (within an hour), never twice.
@@ -133,6 +144,42 @@ def schedule_jobs(runtime: Runtime) -> None:
                                                      "coalesce": True})
 
 
+class _CountingJobs:
+    """The job queue, with every callback counted (run_custom / run_once / run_repeating)."""
+
+    def __init__(self, runtime: Runtime):
+        self._runtime = runtime
+        self._jobs = runtime.application.job_queue
+
+    def __getattr__(self, method: str):
+        schedule = getattr(self._jobs, method)
+
+        def wrapped(callback, *args, name: str | None = None, **kwargs):
+            label = name or callback.__name__
+            return schedule(_counted(self._runtime, label, callback), *args, name=label,
+                            **kwargs)
+        return wrapped
+
+
+async def start_observability(runtime: Runtime):
+    """The /healthz and /metrics server, when enabled."""
+    obs = runtime.config.observability
+    if not obs.enabled:
+        return None
+
+    async def gauges() -> dict[str, float]:
+        return {"groupbot_inbox_lag": await runtime.ingest.pending_count()}
+
+    async def healthy() -> bool:
+        try:
+            await runtime.ingest.offset()
+        except (SQLAlchemyError, OSError):
+            return False
+        return True
+
+    return await serve_http(obs.listen, obs.port, runtime.metrics, gauges, healthy)
+
+
 async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
     """Run polling and dispatching until `stop` is set, then shut down cleanly."""
     app = runtime.application
@@ -143,6 +190,7 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
         if not await until_done(stop, app.bot.delete_webhook, "removing a webhook"):
             return
         schedule_jobs(runtime)
+        http = await start_observability(runtime)
         await app.start()
         dispatching = asyncio.create_task(runtime.dispatcher.run(stop))
         log.info("groupbot is running as @%s", app.bot.username)
@@ -152,6 +200,9 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
             stop.set()
             await dispatching
             await app.stop()
+            if http is not None:
+                http.close()
+                await http.wait_closed()
     finally:
         await app.shutdown()
         await runtime.engine.dispose()

@@ -107,6 +107,15 @@ class PrivacyConfig:
 
 
 @dataclass(frozen=True)
+class ObservabilityConfig:
+    """Health and metrics endpoints."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = 9310
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration."""
 
@@ -119,6 +128,7 @@ class Config:
     lifecycle: LifecycleConfig = field(default_factory=LifecycleConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    observability: ObservabilityConfig = field(default_factory=ObservabilityConfig)
 
     @property
     def tz(self) -> ZoneInfo:

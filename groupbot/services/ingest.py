@@ -171,6 +171,11 @@ class IngestService:
         async with self._reader.connect() as conn:
             return await inbox.pending_items(conn, limit)
 
+    async def pending_count(self) -> int:
+        """How many committed updates still wait for their handler (the inbox lag)."""
+        async with self._reader.connect() as conn:
+            return await inbox.pending_count(conn)
+
     async def finish(self, update_id: int, state: str, error: str | None = None) -> None:
         """Close an inbox update after its handler ran (payload erased when done)."""
         async with self._engine.begin() as conn:

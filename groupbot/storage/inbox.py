@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
@@ -50,6 +50,12 @@ async def pending_items(conn: AsyncConnection, limit: int = 100) -> list[InboxIt
     )
     return [InboxItem(r.update_id, r.kind, json.loads(r.payload) if r.payload else None)
             for r in rows]
+
+
+async def pending_count(conn: AsyncConnection) -> int:
+    """Updates still owed a handler."""
+    return (await conn.execute(select(func.count()).select_from(inbox)
+                               .where(inbox.c.state == "pending"))).scalar_one()
 
 
 async def finish_item(conn: AsyncConnection, update_id: int, new_state: str,

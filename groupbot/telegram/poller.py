@@ -16,6 +16,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from groupbot.domain.events import Event, MembershipChanged
+from groupbot.observability import Metrics
 from groupbot.services.ingest import IngestService
 from groupbot.storage.errors import is_transient
 from groupbot.storage.inbox import InboxItem, OffsetMoved
@@ -49,7 +50,8 @@ class DurablePoller:
     """Fetch → commit (effects + offset) → acknowledge by fetching again."""
 
     def __init__(self, application: Application, ingest: IngestService, dispatcher: Dispatcher,
-                 *, timeout: int, retry_delay: float = 1.0, limit: int = 100):
+                 *, timeout: int, retry_delay: float = 1.0, limit: int = 100,
+                 metrics: Metrics | None = None):
         self._app = application
         self._ingest = ingest
         self._dispatcher = dispatcher
@@ -58,6 +60,7 @@ class DurablePoller:
         self._limit = limit
         self._client: httpx.AsyncClient | None = None
         self._offset: int | None = None
+        self._metrics = metrics or Metrics()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; raises FatalPollingError on a rejected token."""
@@ -116,6 +119,7 @@ class DurablePoller:
             await self._retrying(stop, self._ingest.commit, events, items, fetched_with,
                                  next_offset)
             self._offset = next_offset
+            self._metrics.inc("groupbot_updates_processed_total", len(updates))
         except OffsetMoved:
             log.info("batch was already committed; skipping it")
             self._offset = await self._retrying(stop, self._ingest.offset)

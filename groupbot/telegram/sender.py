@@ -8,6 +8,7 @@ import logging
 from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TimedOut
 
+from groupbot.observability import Metrics
 from groupbot.services.groups import GroupService
 
 log = logging.getLogger(__name__)
@@ -17,15 +18,20 @@ SERVER_ERROR_RETRIES = 3
 class Sender:
     """Sends messages; a ChatMigrated error re-keys the group and sends to the new id."""
 
-    def __init__(self, bot: Bot, groups: GroupService, retry_delay: float = 1.0):
+    def __init__(self, bot: Bot, groups: GroupService, retry_delay: float = 1.0,
+                 metrics: Metrics | None = None):
         self._bot = bot
         self._groups = groups
         self._retry_delay = retry_delay
+        self._metrics = metrics or Metrics()
 
     async def text(self, chat_id: int, body: str, **kwargs) -> Message | None:
         """Send a text message; None when the bot may no longer post there."""
         try:
             return await self._with_retries(chat_id, body, **kwargs)
+        except (TimedOut, NetworkError) as exc:
+            self._metrics.inc("groupbot_send_errors_total", error=type(exc).__name__)
+            raise
         except ChatMigrated as exc:
             log.info("group %s migrated to %s; following it", chat_id, exc.new_chat_id)
             await self._groups.rekey(chat_id, exc.new_chat_id)

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 import pytest
 
 from groupbot.app import Runtime, build_runtime, serve
-from groupbot.config import Config, DatabaseConfig, LifecycleConfig, TelegramConfig
+from groupbot.config import (
+    Config,
+    DatabaseConfig,
+    LifecycleConfig,
+    ObservabilityConfig,
+    TelegramConfig,
+)
 from tests.fakebot import FakeBotApi, bot_user_dict, group, my_chat_member_update, user
 
 ADMIN_ID = 900  # a configured groupbot admin
@@ -69,9 +75,11 @@ async def start_bot(api, db_url):
     harnesses = []
 
     async def start(language: str = "zh", url: str | None = None, settle: bool = True,
-                    lifecycle: LifecycleConfig | None = None) -> Harness:
+                    lifecycle: LifecycleConfig | None = None,
+                    observability: ObservabilityConfig | None = None) -> Harness:
         config = Config(
             lifecycle=lifecycle or LifecycleConfig(),
+            observability=observability or ObservabilityConfig(),
             language=language,
             telegram=TelegramConfig(token=api.token, base_url=api.base_url, admins=(ADMIN_ID,),
                                     admin_chat_id=ADMIN_CHAT, poll_timeout=1),
