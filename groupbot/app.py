@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Update
 from telegram.error import NetworkError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
 
 from groupbot.cli_digest import digest_service
 from groupbot.cli_lifecycle import lifecycle_actions, scan_service
@@ -37,6 +38,7 @@ from groupbot.telegram.merge_handlers import MergeHandlers
 from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.poller import DurablePoller
 from groupbot.telegram.privacy_handlers import PrivacyHandlers
+from groupbot.telegram.rate_limit import UserRateLimit
 from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,9 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
         cron=config.schedule.digest_cron, secret=merges.secret)
     privacy = PrivacyHandlers(PrivacyService(engine, tz, ingest), sender, config.language,
                               config.privacy.retention_days)
+    limiter = UserRateLimit(tg.user_rate_limit_per_minute)
+    # Group -1 runs first: an over-limit user's command never reaches the others.
+    application.add_handler(TypeHandler(Update, limiter.check), group=-1)
     register_handlers(application, Handlers(groups, admins, sender, config.language, tz,
                                             tg.admin_chat_id), merges, lifecycle, digests,
                       privacy)

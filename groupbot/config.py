@@ -37,6 +37,7 @@ class TelegramConfig:
     poll_timeout: int = 30
     admin_cache_seconds: int = 60
     callback_secret: str = ""
+    user_rate_limit_per_minute: int = 20  # commands and button taps per user; 0 = no limit
 
     def __repr__(self) -> str:
         # Neither the token nor the callback secret may reach logs through a repr.

@@ -129,3 +129,13 @@ async def test_group_admin_checks_are_cached(bot, work_group):
                    command_update(work_group, MEMBER, "/purpose 二"))
     assert len(bot.api.calls_to("getChatMember", chat_id=-1001)) == 1
     assert (await bot.record(-1001)).purpose == "二"
+
+
+async def test_a_flooding_user_is_limited_and_others_are_not(bot):
+    # In private chats: a group's own 20-per-minute send limit would blur the picture.
+    flooder = {"id": 2, "type": "private", "first_name": "李"}
+    await bot.push(*[command_update(flooder, MEMBER, "/help") for _ in range(25)])
+    assert len(bot.replies(2)) == 20  # the default limit per user per minute
+    other = {"id": 1, "type": "private", "first_name": "王"}
+    await bot.push(command_update(other, OWNER, "/help"))
+    assert len(bot.replies(1)) == 1
