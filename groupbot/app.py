@@ -125,25 +125,24 @@ def _counted(runtime: Runtime, name: str, callback):
 
 
 def schedule_jobs(runtime: Runtime) -> None:
-    """Daily matching, scan and pruning, the weekly digest, the hourly read-only sweep."""
+    """Daily matching, scan and pruning, the weekly digest, the hourly read-only sweep.
+
+    Misfire grace lets a run missed while the bot was down happen once on restart;
+    coalesce makes sure it happens only once. The digest also claims its week in the database.
+    """
     jobs = _CountingJobs(runtime)
-    config = runtime.config
-    trigger = cron_trigger(config.schedule.match_cron, config.tz)
-    # A run missed while the bot was down runs once on restart (within an hour), never twice.
-    jobs.run_custom(runtime.merges.scheduled_matching, name="matching",
-                    job_kwargs={"trigger": trigger, "misfire_grace_time": 3600,
-                                "coalesce": True})
-    jobs.run_custom(runtime.lifecycle.scheduled_scan, name="scan",
-                    job_kwargs={"trigger": cron_trigger(config.schedule.scan_cron, config.tz),
-                                "misfire_grace_time": 6 * 3600, "coalesce": True})
-    # The week is claimed in the database, so neither a retry nor the catch-up can double it.
-    jobs.run_custom(runtime.digests.weekly, name="digest",
-                    job_kwargs={"trigger": cron_trigger(config.schedule.digest_cron, config.tz),
-                                "misfire_grace_time": 24 * 3600, "coalesce": True})
+    config, tz = runtime.config, runtime.config.tz
+
+    def cron(callback, name: str, expression: str, grace_hours: int) -> None:
+        jobs.run_custom(callback, name=name, job_kwargs={
+            "trigger": cron_trigger(expression, tz), "misfire_grace_time": grace_hours * 3600,
+            "coalesce": True})
+
+    cron(runtime.merges.scheduled_matching, "matching", config.schedule.match_cron, 1)
+    cron(runtime.lifecycle.scheduled_scan, "scan", config.schedule.scan_cron, 6)
+    cron(runtime.digests.weekly, "digest", config.schedule.digest_cron, 24)
+    cron(runtime.privacy.prune, "prune", "0 3 * * *", 12)
     jobs.run_once(runtime.digests.catch_up, when=runtime.catch_up_after, name="digest_catch_up")
-    jobs.run_custom(runtime.privacy.prune, name="prune",
-                    job_kwargs={"trigger": cron_trigger("0 3 * * *", config.tz),
-                                "misfire_grace_time": 12 * 3600, "coalesce": True})
     jobs.run_repeating(runtime.merges.read_only_job, interval=3600, first=60,
                        name="read_only", job_kwargs={"misfire_grace_time": 600,
                                                      "coalesce": True})
