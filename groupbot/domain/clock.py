@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 
 def utcnow() -> datetime:
@@ -17,3 +17,8 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def local_today(tz: tzinfo) -> date:
+    """Today's date in the configured time zone."""
+    return utcnow().astimezone(tz).date()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from pathlib import Path
 from typing import BinaryIO
 
 import ijson
@@ -93,12 +92,6 @@ def _stream(fh: BinaryIO) -> Iterator[tuple[ExportChat, dict]]:
             chat = ExportChat()  # a new chat of a full export begins
         elif (key := CHAT_FIELDS.get(prefix)) is not None and event in SCALARS:
             setattr(chat, key, int(value) if key == "bare_id" else str(value))
-
-
-def open_stream(path: Path) -> Iterator[tuple[ExportChat, dict]]:
-    """Stream a result.json file."""
-    with path.open("rb") as fh:
-        yield from stream(fh)
 
 
 def when(message: dict, tz: tzinfo) -> datetime:

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from groupbot.domain.burden import burden, reduction
+from groupbot.domain.clock import local_today
 from groupbot.domain.digest import IN_PLAY, Digest, ProposalLine, iso_week, share
 from groupbot.storage import digest_rows, proposals
 from groupbot.storage.db import reader
@@ -36,7 +37,7 @@ class DigestService:
 
     def today(self) -> date:
         """The local date."""
-        return datetime.now(self._tz).date()
+        return local_today(self._tz)
 
     async def table_csv(self, as_of: date) -> bytes:
         """The full table of groups as CSV (UTF-8 with BOM, so Excel shows Chinese right)."""

@@ -10,7 +10,7 @@ from opencc import OpenCC
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from groupbot.domain.clock import as_utc, utcnow
+from groupbot.domain.clock import as_utc, local_today, utcnow
 from groupbot.domain.lifecycle import (
     Action,
     Decision,
@@ -80,7 +80,7 @@ class LifecycleService:
 
     def today(self) -> date:
         """The local date."""
-        return utcnow().astimezone(self._tz).date()
+        return local_today(self._tz)
 
     async def scan(self, today: date | None = None, *, dry_run: bool = False) -> list[ScanItem]:
         """Decide on every group; unless dry_run, store the outcome (actions are the caller's)."""
@@ -214,7 +214,7 @@ class LifecycleChanges:
     async def restore(self, chat_id: int | str, actor: str,
                       platform: str = "telegram") -> tuple[GroupKey, str | None]:
         """Bring an archived group back; returns it and the permissions it had before."""
-        today = utcnow().astimezone(self._tz).date()
+        today = local_today(self._tz)
         async with self._engine.begin() as conn:
             key = await self._group(conn, chat_id, platform)
             if key.status != "archived":

@@ -9,7 +9,7 @@ from datetime import timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from groupbot.domain.clock import utcnow
+from groupbot.domain.clock import local_today, utcnow
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.match_features import Corpus, build_corpus
 from groupbot.domain.matching import MatchSettings, Proposal, propose
@@ -63,7 +63,7 @@ class MatchingService:
             return await proposals.load(conn, status="pending")
 
     async def _load(self) -> tuple[Corpus, list[int], list[str]]:
-        since = (utcnow().astimezone(self._tz) - timedelta(days=29)).date()
+        since = local_today(self._tz) - timedelta(days=29)
         async with self._reader.connect() as conn:
             rows = await match_input.groups_in_play(conn, since)
             identities = await match_input.member_identities(conn)

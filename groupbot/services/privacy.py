@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from groupbot.domain.clock import utcnow
+from groupbot.domain.clock import local_today, utcnow
 from groupbot.services.ingest import IngestService
 from groupbot.storage import privacy_rows
 from groupbot.storage.group_rows import audit_event
@@ -34,7 +34,7 @@ class PrivacyService:
         """Drop daily activity older than the retention period (0 keeps everything)."""
         if retention_days <= 0:
             return 0, 0
-        today = utcnow().astimezone(self._tz).date()
+        today = local_today(self._tz)
         cutoff = today - timedelta(days=retention_days)
         async with self._engine.begin() as conn:
             return await privacy_rows.prune_before(

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
@@ -16,7 +16,6 @@ from groupbot.storage.tables import MergeMember, MergeProposal
 proposals = MergeProposal.__table__
 merge_members = MergeMember.__table__
 OPEN = ("pending",)
-SETTLED = ("rejected", "approved", "executed", "reverted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +99,6 @@ async def _members(conn: AsyncConnection, ids: list[int]) -> dict[int, list[tupl
         for r in rows:
             out[r.proposal_id].append((r.id, public_chat_id(r.platform, r.chat_id), r.title))
     return out
-
-
-async def count_by_status(conn: AsyncConnection) -> dict[str, int]:
-    """How many proposals are in each status."""
-    rows = await conn.execute(select(proposals.c.status, func.count()).group_by(proposals.c.status))
-    return dict(rows.all())
 
 
 async def decide(conn: AsyncConnection, proposal_id: int, status: str, user_id: int | None,
