@@ -8,7 +8,7 @@ import logging
 import signal
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,11 +19,13 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHa
 from groupbot.cli_digest import digest_service
 from groupbot.cli_lifecycle import lifecycle_actions, scan_service
 from groupbot.cli_match import matching_service
-from groupbot.config import Config
+from groupbot.config import Config, ScheduleConfig
 from groupbot.observability import Metrics, serve_http
 from groupbot.scheduling import cron_trigger
+from groupbot.services.coordination import Coordinator
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
+from groupbot.services.jobs import JobRunner, ScheduledJob
 from groupbot.services.merges import MergeService
 from groupbot.services.privacy import PrivacyService
 from groupbot.storage.db import make_engine
@@ -40,6 +42,8 @@ from groupbot.telegram.poller import DurablePoller
 from groupbot.telegram.privacy_handlers import PrivacyHandlers
 from groupbot.telegram.rate_limit import UserRateLimit
 from groupbot.telegram.sender import Sender
+from groupbot.telegram.updates import ALLOWED_UPDATES
+from groupbot.telegram.webhook import WebhookIntake, start_server
 
 log = logging.getLogger(__name__)
 SEND_RETRIES_ON_429 = 3
@@ -61,7 +65,8 @@ class Runtime:
     digests: DigestHandlers
     privacy: PrivacyHandlers
     metrics: Metrics
-    catch_up_after: float = 5.0  # seconds after start to send a digest missed while down
+    coordinator: Coordinator
+    jobs: JobRunner
 
 
 def build_application(config: Config) -> Application:
@@ -75,14 +80,18 @@ def build_application(config: Config) -> Application:
 
 
 def build_runtime(config: Config, *, retry_delay: float = 1.0,
-                  count_refresh_seconds: float = 60.0, catch_up_after: float = 5.0) -> Runtime:
-    """Wire the bot together without starting anything."""
+                  count_refresh_seconds: float = 60.0, catch_up: bool = True) -> Runtime:
+    """Wire the bot together without starting anything.
+
+    With `catch_up`, the leader runs at each heartbeat any job whose due time passed unrun.
+    """
     engine = make_engine(config.database.url)
     tz = config.tz
     application = build_application(config)
     ingest = IngestService(engine, tz, config.digest.working_hours())
     groups = GroupService(engine, tz, forget=ingest.forget)
     metrics = Metrics()
+    coordinator = Coordinator(engine, config.cluster.heartbeat_seconds)
     sender = Sender(application.bot, groups, retry_delay=retry_delay, metrics=metrics)
     tg = config.telegram
     admins = AdminChecker(application.bot, tg.admins, tg.admin_cache_seconds)
@@ -99,7 +108,7 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     digests = DigestHandlers(
         service=digest_service(config, engine), sender=sender, bot=application.bot,
         admins=admins, admin_chat_id=tg.admin_chat_id, language=config.language, tz=tz,
-        cron=config.schedule.digest_cron, secret=merges.secret)
+        secret=merges.secret)
     privacy = PrivacyHandlers(PrivacyService(engine, tz, ingest), sender, config.language,
                               config.privacy.retention_days)
     limiter = UserRateLimit(tg.user_rate_limit_per_minute)
@@ -109,60 +118,67 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
                                             tg.admin_chat_id), merges, lifecycle, digests,
                       privacy)
     dispatcher = Dispatcher(application, ingest, groups, sender, config.language,
-                            retry_delay=retry_delay, count_refresh_seconds=count_refresh_seconds)
+                            worker_id=coordinator.worker_id, retry_delay=retry_delay,
+                            count_refresh_seconds=count_refresh_seconds,
+                            idle_check_seconds=config.cluster.heartbeat_seconds)
     poller = DurablePoller(application, ingest, dispatcher, timeout=tg.poll_timeout,
-                           retry_delay=retry_delay, metrics=metrics)
+                           retry_delay=retry_delay, metrics=metrics,
+                           may_poll=lambda: coordinator.is_leader)
+    jobs = JobRunner(engine, coordinator, tz,
+                     scheduled_jobs(config.schedule, merges, lifecycle, digests, privacy),
+                     on_run=lambda name: metrics.inc("groupbot_job_runs_total", job=name))
+    if catch_up:
+        coordinator.while_leading(jobs.catch_up)
     return Runtime(config, engine, application, ingest, groups, dispatcher, poller, merges,
-                   lifecycle, digests, privacy, metrics, catch_up_after)
+                   lifecycle, digests, privacy, metrics, coordinator, jobs)
 
 
-def _counted(runtime: Runtime, name: str, callback):
-    """A job callback that also counts its runs for /metrics."""
-    async def run(context) -> None:
-        runtime.metrics.inc("groupbot_job_runs_total", job=name)
-        await callback(context)
-    return run
+def scheduled_jobs(schedule: ScheduleConfig, merges: MergeHandlers,
+                   lifecycle: LifecycleHandlers, digests: DigestHandlers,
+                   privacy: PrivacyHandlers) -> list[ScheduledJob]:
+    """Daily matching, scan and pruning, the weekly digest, the hourly read-only sweep.
+
+    The grace is how late a run missed while no worker was up may still happen (once).
+    """
+
+    def ignoring_due(action):
+        async def run(due: datetime) -> None:
+            await action()
+        return run
+
+    return [
+        ScheduledJob("matching", schedule.match_cron, timedelta(hours=12),
+                     ignoring_due(merges.scheduled_matching)),
+        ScheduledJob("scan", schedule.scan_cron, timedelta(hours=12),
+                     ignoring_due(lifecycle.scheduled_scan)),
+        # The digest itself refuses a week that is over, and claims its week once.
+        ScheduledJob("digest", schedule.digest_cron, timedelta(days=7), digests.weekly),
+        ScheduledJob("prune", "0 3 * * *", timedelta(hours=20),
+                     ignoring_due(privacy.prune)),
+        ScheduledJob("read_only", "0 * * * *", timedelta(hours=1),
+                     ignoring_due(merges.read_only_job)),
+    ]
 
 
 def schedule_jobs(runtime: Runtime) -> None:
-    """Daily matching, scan and pruning, the weekly digest, the hourly read-only sweep.
+    """Fire each job on time through PTB's JobQueue (APScheduler); the runner decides who runs.
 
-    Misfire grace lets a run missed while the bot was down happen once on restart;
-    coalesce makes sure it happens only once. The digest also claims its week in the database.
+    Every worker's scheduler fires, but only the leader's claim of the due time succeeds.
     """
-    jobs = _CountingJobs(runtime)
-    config, tz = runtime.config, runtime.config.tz
-
-    def cron(callback, name: str, expression: str, grace_hours: int) -> None:
-        jobs.run_custom(callback, name=name, job_kwargs={
-            "trigger": cron_trigger(expression, tz), "misfire_grace_time": grace_hours * 3600,
-            "coalesce": True})
-
-    cron(runtime.merges.scheduled_matching, "matching", config.schedule.match_cron, 1)
-    cron(runtime.lifecycle.scheduled_scan, "scan", config.schedule.scan_cron, 6)
-    cron(runtime.digests.weekly, "digest", config.schedule.digest_cron, 24)
-    cron(runtime.privacy.prune, "prune", "0 3 * * *", 12)
-    jobs.run_once(runtime.digests.catch_up, when=runtime.catch_up_after, name="digest_catch_up")
-    jobs.run_repeating(runtime.merges.read_only_job, interval=3600, first=60,
-                       name="read_only", job_kwargs={"misfire_grace_time": 600,
-                                                     "coalesce": True})
+    tz = runtime.config.tz
+    for job in runtime.jobs.jobs:
+        runtime.application.job_queue.run_custom(
+            _firing(runtime.jobs, job.name), name=job.name, job_kwargs={
+                "trigger": cron_trigger(job.cron, tz), "coalesce": True,
+                "misfire_grace_time": int(job.grace.total_seconds())})
 
 
-class _CountingJobs:
-    """The job queue, with every callback counted (run_custom / run_once / run_repeating)."""
-
-    def __init__(self, runtime: Runtime):
-        self._runtime = runtime
-        self._jobs = runtime.application.job_queue
-
-    def __getattr__(self, method: str):
-        schedule = getattr(self._jobs, method)
-
-        def wrapped(callback, *args, name: str | None = None, **kwargs):
-            label = name or callback.__name__
-            return schedule(_counted(self._runtime, label, callback), *args, name=label,
-                            **kwargs)
-        return wrapped
+def _firing(jobs: JobRunner, name: str):
+    async def fire(context) -> None:
+        task = jobs.fire(name)
+        if task is not None:
+            await task
+    return fire
 
 
 async def start_observability(runtime: Runtime):
@@ -185,24 +201,32 @@ async def start_observability(runtime: Runtime):
 
 
 async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
-    """Run polling and dispatching until `stop` is set, then shut down cleanly."""
+    """Take updates (polling, or a webhook) and dispatch them until `stop`, then shut down."""
     app = runtime.application
+    hook = runtime.config.telegram.webhook
     if not await until_done(stop, app.initialize, "connecting to Telegram"):  # getMe
         return
     try:
-        # getUpdates is refused while a webhook is set.
-        if not await until_done(stop, app.bot.delete_webhook, "removing a webhook"):
+        if not await until_done(stop, lambda: _point_telegram(runtime), "setting up updates"):
             return
         schedule_jobs(runtime)
         http = await start_observability(runtime)
         await app.start()
-        dispatching = asyncio.create_task(runtime.dispatcher.run(stop))
-        log.info("groupbot is running as @%s", app.bot.username)
+        # A first heartbeat before taking updates: a lone worker leads (and polls) at once.
+        await _first_heartbeat(runtime.coordinator)
+        background = [asyncio.create_task(runtime.dispatcher.run(stop)),
+                      asyncio.create_task(runtime.coordinator.run(stop))]
+        log.info("groupbot is running as @%s (%s, worker %s)", app.bot.username,
+                 "webhook" if hook.url else "polling", runtime.coordinator.worker_id)
         try:
-            await runtime.poller.run(stop)
+            if hook.url:
+                await _take_webhooks(runtime, stop)
+            else:
+                await runtime.poller.run(stop)
         finally:
             stop.set()
-            await dispatching
+            await runtime.jobs.wait_idle(runtime.config.cluster.shutdown_grace_seconds)
+            await asyncio.gather(*background)
             await app.stop()
             if http is not None:
                 http.close()
@@ -210,6 +234,40 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
     finally:
         await app.shutdown()
         await runtime.engine.dispose()
+
+
+async def _first_heartbeat(coordinator: Coordinator) -> None:
+    try:
+        await coordinator.beat()
+    except (SQLAlchemyError, OSError) as exc:  # the heartbeat loop keeps trying
+        log.warning("first heartbeat failed (%s)", type(exc).__name__)
+
+
+async def _point_telegram(runtime: Runtime) -> None:
+    """Register the webhook, or remove one so that getUpdates is allowed."""
+    bot, hook = runtime.application.bot, runtime.config.telegram.webhook
+    if hook.url:
+        await bot.set_webhook(hook.url, secret_token=hook.secret_token,
+                              allowed_updates=ALLOWED_UPDATES,
+                              max_connections=hook.max_connections)
+    else:
+        await bot.delete_webhook()
+
+
+async def _take_webhooks(runtime: Runtime, stop: asyncio.Event) -> None:
+    """Serve Telegram's POSTs until `stop`; each is answered only after its commit."""
+    hook = runtime.config.telegram.webhook
+    intake = WebhookIntake(runtime.ingest, runtime.dispatcher, runtime.application.bot.id,
+                           runtime.metrics)
+    committing = asyncio.create_task(intake.run(stop))
+    server = await start_server(intake, listen=hook.listen, port=hook.port, url=hook.url,
+                                secret=hook.secret_token, reuse_port=hook.reuse_port)
+    try:
+        await stop.wait()
+    finally:
+        server.stop()  # no new connections; requests in flight get their answer below
+        await committing
+        await server.close_all_connections()
 
 
 async def until_done(stop: asyncio.Event, action, what: str, delay: float = 1.0) -> bool:

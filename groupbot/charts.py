@@ -3,6 +3,7 @@ groups-per-member distribution. Portrait, for reading on a phone."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 from functools import cache
 
@@ -28,7 +29,21 @@ def cjk_font() -> str | None:
     from matplotlib import font_manager  # scanning the fonts is slow: done once, on demand
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
+    if not installed & set(CJK_FONTS):
+        installed |= _add_new_fonts(font_manager)
     return next((name for name in CJK_FONTS if name in installed), None)
+
+
+@cache
+def _add_new_fonts(font_manager) -> set[str]:
+    """Fonts installed after matplotlib cached its font list (it never rescans by itself)."""
+    manager = font_manager.fontManager
+    known = {f.fname for f in manager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if path not in known:
+            with contextlib.suppress(Exception):  # an unreadable font file is skipped
+                manager.addfont(path)
+    return {f.name for f in manager.ttflist}
 
 
 def digest_chart(digest: Digest, language: str) -> bytes:

@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"groupbot: config error: {exc}", file=sys.stderr)
         return 2
-    setup_logging(config.log_level, config.telegram.token)
+    tg = config.telegram
+    setup_logging(config.log_level, tg.token, config.log_format,
+                  secrets=(tg.webhook.secret_token, tg.callback_secret))
     try:
         return args.handler(args, config) or 0
     except KeyboardInterrupt:

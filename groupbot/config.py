@@ -20,10 +20,26 @@ DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 LANGUAGES = ("zh", "en")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(Exception):
     """A configuration problem, described in one line that names the key."""
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """Webhook mode, used when `url` is set; otherwise the bot polls."""
+
+    url: str = ""  # the public HTTPS address Telegram posts to (through a reverse proxy)
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    secret_token: str = ""  # GROUPBOT_WEBHOOK_SECRET; Telegram echoes it in a header
+    max_connections: int = 40
+    reuse_port: bool = True  # several workers on one host may share the port
+
+    def __repr__(self) -> str:
+        return f"WebhookConfig(url={self.url!r}, listen={self.listen!r}, port={self.port})"
 
 
 @dataclass(frozen=True)
@@ -38,6 +54,7 @@ class TelegramConfig:
     admin_cache_seconds: int = 60
     callback_secret: str = ""
     user_rate_limit_per_minute: int = 20  # commands and button taps per user; 0 = no limit
+    webhook: WebhookConfig = field(default_factory=WebhookConfig)
 
     def __repr__(self) -> str:
         # Neither the token nor the callback secret may reach logs through a repr.
@@ -117,11 +134,20 @@ class ObservabilityConfig:
 
 
 @dataclass(frozen=True)
+class ClusterConfig:
+    """Several workers on one PostgreSQL database."""
+
+    heartbeat_seconds: float = 5.0  # a dead leader is replaced within two heartbeats
+    shutdown_grace_seconds: float = 60.0  # a running job may finish on SIGTERM; else resumes
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration."""
 
     language: str = "zh"
     log_level: str = "INFO"
+    log_format: str = "text"  # or "json": one JSON object per line
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
@@ -130,6 +156,7 @@ class Config:
     digest: DigestConfig = field(default_factory=DigestConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     observability: ObservabilityConfig = field(default_factory=ObservabilityConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -141,22 +168,30 @@ ENV_OVERRIDES = {
     "GROUPBOT_TELEGRAM_TOKEN": ("telegram", "token"),
     "GROUPBOT_DATABASE_URL": ("database", "url"),
     "GROUPBOT_CALLBACK_SECRET": ("telegram", "callback_secret"),
+    "GROUPBOT_WEBHOOK_SECRET": ("telegram", "webhook", "secret_token"),
 }
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts
 
 
 def load_config(path: str | Path | None, *, require_token: bool = False) -> Config:
     """Read the TOML file (if any), apply environment overrides and validate."""
     raw = _read_toml(Path(path)) if path is not None else {}
-    for env_name, (section, key) in ENV_OVERRIDES.items():
+    for env_name, path in ENV_OVERRIDES.items():
         value = os.environ.get(env_name)
         if value:
-            raw.setdefault(section, {})
-            if not isinstance(raw[section], dict):
-                raise ConfigError(f"[{section}] must be a table")
-            raw[section][key] = value
+            _set_nested(raw, path, value)
     config = _build(Config, raw, "")
     _validate(config, require_token=require_token)
     return config
+
+
+def _set_nested(raw: dict, path: tuple[str, ...], value: str) -> None:
+    table = raw
+    for depth, section in enumerate(path[:-1]):
+        table = table.setdefault(section, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"[{'.'.join(path[:depth + 1])}] must be a table")
+    table[path[-1]] = value
 
 
 def _read_toml(path: Path) -> dict:
@@ -239,6 +274,12 @@ def _validate(config: Config, *, require_token: bool) -> None:
                           "min_shared at least 1")
     if config.language not in LANGUAGES:
         raise ConfigError(f"language must be one of {', '.join(LANGUAGES)}")
+    if config.log_format not in LOG_FORMATS:
+        raise ConfigError(f"log_format must be one of {', '.join(LOG_FORMATS)}")
+    _validate_webhook(tg.webhook)
+    if config.cluster.heartbeat_seconds <= 0 or config.cluster.shutdown_grace_seconds < 0:
+        raise ConfigError("cluster.heartbeat_seconds must be positive, "
+                          "shutdown_grace_seconds not negative")
     if config.log_level.upper() not in LOG_LEVELS:
         raise ConfigError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
     if not config.database.url.startswith(("sqlite:", "postgresql:", "postgres:", "postgresql+")):
@@ -271,6 +312,18 @@ def _validate(config: Config, *, require_token: bool) -> None:
         except re.error as exc:
             raise ConfigError(f"lifecycle.exempt_titles[{i}] is not a regular expression "
                               f"({exc})") from None
+
+
+def _validate_webhook(hook: WebhookConfig) -> None:
+    if not hook.url:
+        return
+    if not hook.url.startswith(("https://", "http://")):
+        raise ConfigError("telegram.webhook.url must be an https:// address")
+    if not WEBHOOK_SECRET.match(hook.secret_token):
+        raise ConfigError("telegram.webhook.secret_token is required in webhook mode "
+                          "(1-256 of A-Z a-z 0-9 _ -); set GROUPBOT_WEBHOOK_SECRET")
+    if not 0 < hook.port < 65536 or not 1 <= hook.max_connections <= 100:
+        raise ConfigError("telegram.webhook.port must be 1-65535, max_connections 1-100")
 
 
 def _check_cron(key: str, expression: str, tz: ZoneInfo) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import UTC, datetime
 
 REDACTED = "<token>"
 
@@ -28,11 +30,27 @@ class RedactToken(logging.Filter):
         return True
 
 
-def setup_logging(level: str, token: str = "") -> None:
-    """Configure the root logger once for the CLI."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log collectors (time, level, logger, message, pid)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+                 "level": record.levelname, "logger": record.name,
+                 "message": record.getMessage(), "pid": record.process}
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(level: str, token: str = "", fmt: str = "text",
+                  secrets: tuple[str, ...] = ()) -> None:
+    """Configure the root logger once for the CLI; `secrets` are redacted like the token."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactToken(token))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(
+        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for secret in (token, *secrets):
+        if secret:
+            handler.addFilter(RedactToken(secret))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -41,3 +59,4 @@ def setup_logging(level: str, token: str = "") -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)  # one line per update

@@ -8,6 +8,7 @@ rewritten as names first.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -29,3 +30,13 @@ def _weekday_names(field: str) -> str:
     # Only bare numbers are weekdays; a step ("*/2", "1-5/2") keeps its number.
     return ",".join(re.sub(r"(?<![/\d])\d+", lambda m: CRON_DAYS[int(m.group()) % 8], part)
                     for part in field.split(","))
+
+
+def last_fire(trigger: CronTrigger, now: datetime, within: timedelta) -> datetime | None:
+    """The latest fire time in (now - within, now], or None."""
+    fire = trigger.get_next_fire_time(None, now - within)
+    latest = None
+    while fire is not None and fire <= now:
+        latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
+    return latest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -17,13 +18,23 @@ from groupbot.domain.events import (
     Event,
     GroupStatus,
 )
-from groupbot.storage import activity, group_rows, inbox
+from groupbot.storage import activity, coordination_rows, group_rows, inbox
 from groupbot.storage.db import reader
 from groupbot.storage.group_rows import GroupKey
 from groupbot.storage.inbox import InboxItem
 from groupbot.storage.merge_rows import rekey_group
 
 SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One update as received: its events, and the inbox row it owes (if any)."""
+
+    update_id: int
+    kind: str
+    events: list[Event]
+    item: InboxItem | None
 
 
 def user_actor(user_id: int | None) -> str:
@@ -67,6 +78,26 @@ class IngestService:
             self._groups.clear()
             self._members.clear()
             raise
+
+    async def commit_received(self, deliveries: list[Delivery]) -> set[int]:
+        """Apply webhook deliveries, each update id once ever; returns the ids newly applied.
+
+        Telegram re-sends an update until it gets a 200, so a delivery whose receipt already
+        exists (the answer was lost, or another worker took it) changes nothing.
+        """
+        unique = list({d.update_id: d for d in deliveries}.values())
+        try:
+            async with self._engine.begin() as conn:
+                fresh = await inbox.add_receipts(conn, [d.update_id for d in unique], utcnow())
+                chosen = [d for d in unique if d.update_id in fresh]
+                batch = summarise([e for d in chosen for e in d.events], self._tz, self._hours)
+                await self._apply(conn, batch)
+                await inbox.add_items(conn, [d.item for d in chosen if d.item], utcnow())
+        except BaseException:
+            self._groups.clear()
+            self._members.clear()
+            raise
+        return fresh
 
     def forget_member(self, user_id: int) -> None:
         """Drop a member's cached row (the person asked to be forgotten)."""
@@ -170,6 +201,18 @@ class IngestService:
         """Inbox updates still owed a handler, oldest first."""
         async with self._reader.connect() as conn:
             return await inbox.pending_items(conn, limit)
+
+    async def claim(self, worker_id: str, limit: int = 100) -> list[InboxItem]:
+        """Take pending updates for this worker to handle (none another live worker holds)."""
+        async with self._engine.begin() as conn:
+            live = await coordination_rows.live_holders(conn, utcnow())
+            return await inbox.claim_items(conn, worker_id, live, limit)
+
+    async def claimable(self, worker_id: str, limit: int = 100) -> list[InboxItem]:
+        """What `claim` would take, read only: a read-only database can still be looked at."""
+        async with self._reader.connect() as conn:
+            live = await coordination_rows.live_holders(conn, utcnow())
+            return await inbox.takeable_items(conn, worker_id, live, limit)
 
     async def pending_count(self) -> int:
         """How many committed updates still wait for their handler (the inbox lag)."""

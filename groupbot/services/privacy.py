@@ -8,8 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from groupbot.domain.clock import local_today, utcnow
 from groupbot.services.ingest import IngestService
-from groupbot.storage import privacy_rows
+from groupbot.storage import inbox, privacy_rows
 from groupbot.storage.group_rows import audit_event
+
+RECEIPTS_KEPT = timedelta(days=3)
 
 
 class PrivacyService:
@@ -32,6 +34,9 @@ class PrivacyService:
 
     async def prune(self, retention_days: int) -> tuple[int, int]:
         """Drop daily activity older than the retention period (0 keeps everything)."""
+        async with self._engine.begin() as conn:
+            # Telegram stops re-sending an update within a day; its receipt is kept a while longer.
+            await inbox.prune_receipts(conn, utcnow() - RECEIPTS_KEPT)
         if retention_days <= 0:
             return 0, 0
         today = local_today(self._tz)

@@ -6,15 +6,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
 from groupbot.storage.sqlx import upsert
-from groupbot.storage.tables import BotState, InboxUpdate
+from groupbot.storage.tables import BotState, InboxUpdate, UpdateReceipt
 
 inbox = InboxUpdate.__table__
 state = BotState.__table__
+receipts = UpdateReceipt.__table__
 OFFSET_KEY = "telegram.offset"
 
 
@@ -42,6 +43,23 @@ async def add_items(conn: AsyncConnection, items: list[InboxItem], at: datetime)
     ])
 
 
+async def add_receipts(conn: AsyncConnection, update_ids: list[int], at: datetime) -> set[int]:
+    """Record update ids as received; returns those not received before."""
+    if not update_ids:
+        return set()
+    stmt = (upsert(conn, receipts).values([{"update_id": u, "received_at": as_utc(at)}
+                                           for u in update_ids])
+            .on_conflict_do_nothing(index_elements=[receipts.c.update_id])
+            .returning(receipts.c.update_id))
+    return {row[0] for row in await conn.execute(stmt)}
+
+
+async def prune_receipts(conn: AsyncConnection, before: datetime) -> int:
+    """Forget receipts older than any retry Telegram would still make."""
+    result = await conn.execute(delete(receipts).where(receipts.c.received_at < as_utc(before)))
+    return result.rowcount
+
+
 async def pending_items(conn: AsyncConnection, limit: int = 100) -> list[InboxItem]:
     """Updates still owed a handler, oldest first."""
     rows = await conn.execute(
@@ -50,6 +68,45 @@ async def pending_items(conn: AsyncConnection, limit: int = 100) -> list[InboxIt
     )
     return [InboxItem(r.update_id, r.kind, json.loads(r.payload) if r.payload else None)
             for r in rows]
+
+
+async def claim_items(conn: AsyncConnection, holder: str, live: list[str],
+                      limit: int = 100) -> list[InboxItem]:
+    """Take the oldest pending updates for `holder`: unclaimed, its own, or a dead worker's.
+
+    On PostgreSQL, SKIP LOCKED lets several workers claim side by side without waiting.
+    """
+    oldest = _takeable(holder, live, limit)
+    if conn.dialect.name == "postgresql":
+        oldest = oldest.with_for_update(skip_locked=True)
+    rows = await conn.execute(
+        update(inbox).where(inbox.c.update_id.in_(oldest.scalar_subquery()))
+        .values(claimed_by=holder).returning(inbox.c.update_id, inbox.c.kind, inbox.c.payload))
+    return sorted((InboxItem(r.update_id, r.kind, json.loads(r.payload) if r.payload else None)
+                   for r in rows), key=lambda item: item.update_id)
+
+
+async def takeable_items(conn: AsyncConnection, holder: str, live: list[str],
+                         limit: int = 100) -> list[InboxItem]:
+    """What `holder` could claim, read without claiming (the database may be read-only)."""
+    ids = _takeable(holder, live, limit).subquery()
+    rows = await conn.execute(select(inbox.c.update_id, inbox.c.kind, inbox.c.payload)
+                              .where(inbox.c.update_id.in_(select(ids.c.update_id)))
+                              .order_by(inbox.c.update_id))
+    return [InboxItem(r.update_id, r.kind, json.loads(r.payload) if r.payload else None)
+            for r in rows]
+
+
+def _takeable(holder: str, live: list[str], limit: int):
+    """Oldest pending updates that are unclaimed, `holder`'s, or held by a dead worker."""
+    others = [h for h in live if h != holder]
+    takeable = inbox.c.claimed_by.is_(None) | (inbox.c.claimed_by == holder)
+    if others:
+        takeable |= inbox.c.claimed_by.not_in(others)
+    else:
+        takeable = true()
+    return (select(inbox.c.update_id).where(inbox.c.state == "pending", takeable)
+            .order_by(inbox.c.update_id).limit(limit))
 
 
 async def pending_count(conn: AsyncConnection) -> int:

@@ -160,6 +160,17 @@ class InboxUpdate(Base):
     payload: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = _ts(nullable=False)
+    # The worker running the handler; another takes over once that worker's lease lapses.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class UpdateReceipt(Base):
+    """An update id taken in through the webhook, so a retried delivery is applied once."""
+
+    __tablename__ = "update_receipts"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = _ts(nullable=False)
 
 
 class MergeProposal(Base):
@@ -224,3 +235,26 @@ class BotState(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Lease(Base):
+    """A named lease: the scheduler leader, or one worker's liveness."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(96), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = _ts(nullable=False)
+
+
+class JobRun(Base):
+    """One scheduled run of a job (by its due time): who runs it and whether it finished."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[datetime] = _ts(nullable=False)
+    finished_at: Mapped[datetime | None] = _ts()

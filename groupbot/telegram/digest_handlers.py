@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import ContextTypes
 
 from groupbot.charts import digest_chart
 from groupbot.domain.digest import iso_week
-from groupbot.scheduling import cron_trigger
 from groupbot.services.digest import DigestService
 from groupbot.telegram import callbacks
 from groupbot.telegram.digest_render import digest_text, split_message
@@ -35,7 +34,6 @@ class DigestHandlers:
     admin_chat_id: int | None
     language: str
     tz: tzinfo
-    cron: str
     secret: bytes
 
     async def send(self, chat_id: int, as_of: date) -> None:
@@ -69,25 +67,19 @@ class DigestHandlers:
             return
         await self.send(update.effective_chat.id, self.service.today())
 
-    async def weekly(self, context: ContextTypes.DEFAULT_TYPE | None = None) -> bool:
-        """The scheduled digest; the week is claimed in the database first, so never twice."""
+    async def weekly(self, due: datetime | None = None) -> bool:
+        """The scheduled digest for the week of `due`; the week is claimed first, so never twice.
+
+        A run caught up after downtime is sent only while its week lasts.
+        """
         if self.admin_chat_id is None:
             return False
         today = self.service.today()
-        if not await self.service.claim(self.admin_chat_id, iso_week(today)):
+        week = iso_week(due.astimezone(self.tz).date() if due else today)
+        if week != iso_week(today):
+            log.info("skipping the digest of %s: that week is over", week)
+            return False
+        if not await self.service.claim(self.admin_chat_id, week):
             return False
         await self.send(self.admin_chat_id, today)
         return True
-
-    def due_this_week(self, now: datetime) -> bool:
-        """True when this ISO week's scheduled time has already passed."""
-        local = now.astimezone(self.tz)
-        monday = datetime.combine(local.date() - timedelta(days=local.weekday()), time(0),
-                                  self.tz)
-        fire = cron_trigger(self.cron, self.tz).get_next_fire_time(None, monday)
-        return fire is not None and fire <= local
-
-    async def catch_up(self, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
-        """At start-up: a digest missed while the bot was down is sent now, once."""
-        if self.due_this_week(datetime.now(self.tz)) and await self.weekly():
-            log.info("sent this week's digest, missed while the bot was down")

@@ -20,11 +20,11 @@ log = logging.getLogger(__name__)
 
 
 class Dispatcher:
-    """Drains the inbox in update order; at-least-once for replies, exactly-once for state."""
+    """Drains claimed inbox updates in order; at-least-once for replies, exactly-once for state."""
 
     def __init__(self, application: Application, ingest: IngestService, groups: GroupService,
-                 sender: Sender, language: str, *, retry_delay: float = 2.0,
-                 count_refresh_seconds: float = 60.0):
+                 sender: Sender, language: str, *, worker_id: str, retry_delay: float = 2.0,
+                 count_refresh_seconds: float = 60.0, idle_check_seconds: float = 5.0):
         self._app = application
         self._ingest = ingest
         self._groups = groups
@@ -32,6 +32,10 @@ class Dispatcher:
         self._language = language
         self._retry_delay = retry_delay
         self._count_refresh = count_refresh_seconds
+        self._worker_id = worker_id
+        # Another worker may die holding updates, or commit updates through its webhook:
+        # look at the inbox now and then even when nothing woke us.
+        self._idle_check = min(count_refresh_seconds or idle_check_seconds, idle_check_seconds)
         self._wake = asyncio.Event()
         self._failures: dict[int, BaseException] = {}
         self._told_unavailable: set[int] = set()  # chats told once per outage, not per retry
@@ -50,7 +54,7 @@ class Dispatcher:
         while not stop.is_set():
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
-            await asyncio.wait({waiter, stopper}, timeout=self._count_refresh or None,
+            await asyncio.wait({waiter, stopper}, timeout=self._idle_check,
                                return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
             stopper.cancel()
@@ -66,10 +70,20 @@ class Dispatcher:
                 self._wake.set()
 
     async def _drain(self) -> None:
-        while batch := await self._ingest.pending():
+        while batch := await self._claim():
             for item in batch:
                 if not await self._handle(item.update_id, item.payload):
                     raise RuntimeError("database unavailable; will retry")
+
+    async def _claim(self) -> list:
+        try:
+            return await self._ingest.claim(self._worker_id)
+        except SQLAlchemyError as exc:
+            if not is_transient(exc):
+                raise
+            # Cannot write: still run what we would have claimed, so that people asking now
+            # hear the database is down (their update is retried once it is back).
+            return await self._ingest.claimable(self._worker_id)
 
     async def _handle(self, update_id: int, payload: dict | None) -> bool:
         """Run the handlers for one update; False when it must be retried later."""

@@ -130,7 +130,7 @@ class LifecycleHandlers:
         today = self.scans.today()
         return await self.actions.carry_out(await self.scans.scan(today), today)
 
-    async def scheduled_scan(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def scheduled_scan(self) -> None:
         """The daily job."""
         counts = await self.scan_now()
         log.info("daily lifecycle scan: %s", dict(counts))

@@ -62,7 +62,7 @@ class MergeHandlers:
             await self.post(self.admin_chat_id, fresh)
         return run
 
-    async def scheduled_matching(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def scheduled_matching(self) -> None:
         """The daily job."""
         run = await self.run_matching()
         log.info("daily matching: %d proposals, %d new", len(run.proposals), len(run.new_ids))
@@ -172,14 +172,14 @@ class MergeHandlers:
                 await self.sender.text(group.chat_id, self._t(
                     "announce", title=outcome.survivor.title, link=link or ""))
 
-    async def read_only_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def read_only_job(self) -> None:
         """After the grace period, absorbed groups become read-only where the bot may do it."""
         for proposal_id, group_pk, chat_id in await self.merges.due_read_only(
                 self.read_only_after):
             try:
-                chat = await context.bot.get_chat(int(chat_id))
+                chat = await self.sender.bot.get_chat(int(chat_id))
                 before = chat.permissions.to_dict() if chat.permissions else {}
-                await context.bot.set_chat_permissions(int(chat_id),
+                await self.sender.bot.set_chat_permissions(int(chat_id),
                                                        ChatPermissions.no_permissions())
             except TelegramError as exc:
                 log.info("cannot make %s read-only: %s", chat_id, exc)

@@ -15,16 +15,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
-from groupbot.domain.events import Event, MembershipChanged
+from groupbot.domain.events import MembershipChanged
 from groupbot.observability import Metrics
-from groupbot.services.ingest import IngestService
+from groupbot.services.ingest import Delivery, IngestService
 from groupbot.storage.errors import is_transient
 from groupbot.storage.inbox import InboxItem, OffsetMoved
 from groupbot.telegram.dispatcher import Dispatcher
-from groupbot.telegram.updates import ALLOWED_UPDATES, Translated, translate
+from groupbot.telegram.intake import to_delivery
+from groupbot.telegram.updates import ALLOWED_UPDATES
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 30.0
+FOLLOWER_PAUSE = 0.5  # how often a worker that is not the leader checks again
 
 
 class FatalPollingError(RuntimeError):
@@ -51,7 +53,7 @@ class DurablePoller:
 
     def __init__(self, application: Application, ingest: IngestService, dispatcher: Dispatcher,
                  *, timeout: int, retry_delay: float = 1.0, limit: int = 100,
-                 metrics: Metrics | None = None):
+                 metrics: Metrics | None = None, may_poll=lambda: True):
         self._app = application
         self._ingest = ingest
         self._dispatcher = dispatcher
@@ -61,13 +63,22 @@ class DurablePoller:
         self._client: httpx.AsyncClient | None = None
         self._offset: int | None = None
         self._metrics = metrics or Metrics()
+        # With several workers only the scheduler leader polls: Telegram allows one poller.
+        self._may_poll = may_poll
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; raises FatalPollingError on a rejected token."""
         self._client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, read=self._timeout + 10.0))
         try:
-            self._offset = await self._retrying(stop, self._ingest.offset)
+            polling = False
             while not stop.is_set():
+                if not self._may_poll():
+                    polling = False
+                    await self._sleep(stop, FOLLOWER_PAUSE)
+                    continue
+                if not polling:  # another leader may have moved the offset meanwhile
+                    self._offset = await self._retrying(stop, self._ingest.offset)
+                    polling = True
                 updates = await self._fetch(stop)
                 if updates:
                     await self._commit(updates, stop)
@@ -112,7 +123,7 @@ class DurablePoller:
     async def _commit(self, updates: list[dict], stop: asyncio.Event) -> None:
         fetched_with = self._offset
         next_offset = max(int(u["update_id"]) for u in updates) + 1
-        translated = [_translate(u, self._app.bot.id) for u in updates]
+        translated = [to_delivery(u, self._app.bot.id) for u in updates]
         events = [e for t in translated for e in t.events]
         items = [t.item for t in translated if t.item is not None]
         try:
@@ -132,7 +143,7 @@ class DurablePoller:
         if items or changed:  # most batches are plain messages and owe no handler anything
             self._dispatcher.wake(changed)
 
-    async def _commit_singly(self, translated: list[_Outcome], fetched_with: int | None,
+    async def _commit_singly(self, translated: list[Delivery], fetched_with: int | None,
                              stop: asyncio.Event) -> None:
         """Isolate the update the database rejects; it is quarantined, the rest go in.
 
@@ -190,26 +201,3 @@ def _api_error(body: dict) -> Exception:
     if body.get("error_code") in (401, 404):
         return InvalidToken(description)
     return NetworkError(description)
-
-
-class _Outcome:
-    """One translated update with the inbox row it owes, if any."""
-
-    __slots__ = ("events", "item", "kind", "update_id")
-
-    def __init__(self, update_id: int, kind: str, events: list[Event], item: InboxItem | None):
-        self.update_id, self.kind, self.events, self.item = update_id, kind, events, item
-
-
-def _translate(update: dict, bot_id: int) -> _Outcome:
-    update_id = int(update["update_id"])
-    try:
-        result: Translated = translate(update, bot_id)
-    except Exception as exc:  # any malformed update is quarantined, never a crash loop
-        log.warning("malformed update %s quarantined: %r", update_id, exc)
-        keys = ",".join(sorted(map(str, update)))
-        item = InboxItem(update_id, "malformed", None, "failed", f"{exc!r}; keys={keys}")
-        return _Outcome(update_id, "malformed", [], item)
-    item = (InboxItem(update_id, result.kind, result.handler_payload)
-            if result.handler_payload is not None else None)
-    return _Outcome(update_id, result.kind, result.events, item)

@@ -41,7 +41,7 @@ class PrivacyHandlers:
         await self.service.forget(user.id)
         await self.sender.text(chat.id, render(TEXTS, "forgotten", self.language))
 
-    async def prune(self, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
+    async def prune(self) -> None:
         """The daily job."""
         days, handled = await self.service.prune(self.retention_days)
         if days or handled:

@@ -25,6 +25,11 @@ class Sender:
         self._retry_delay = retry_delay
         self._metrics = metrics or Metrics()
 
+    @property
+    def bot(self) -> Bot:
+        """The bot this sender sends through."""
+        return self._bot
+
     async def text(self, chat_id: int, body: str, **kwargs) -> Message | None:
         """Send a text message; None when the bot may no longer post there."""
         try:

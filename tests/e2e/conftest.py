@@ -10,10 +10,12 @@ import pytest
 
 from groupbot.app import Runtime, build_runtime, serve
 from groupbot.config import (
+    ClusterConfig,
     Config,
     DatabaseConfig,
     LifecycleConfig,
     ObservabilityConfig,
+    ScheduleConfig,
     TelegramConfig,
 )
 from tests.fakebot import FakeBotApi, bot_user_dict, group, my_chat_member_update, user
@@ -76,18 +78,21 @@ async def start_bot(api, db_url):
 
     async def start(language: str = "zh", url: str | None = None, settle: bool = True,
                     lifecycle: LifecycleConfig | None = None,
-                    observability: ObservabilityConfig | None = None) -> Harness:
+                    observability: ObservabilityConfig | None = None,
+                    schedule: ScheduleConfig | None = None) -> Harness:
         config = Config(
+            schedule=schedule or ScheduleConfig(),
             lifecycle=lifecycle or LifecycleConfig(),
             observability=observability or ObservabilityConfig(),
             language=language,
             telegram=TelegramConfig(token=api.token, base_url=api.base_url, admins=(ADMIN_ID,),
                                     admin_chat_id=ADMIN_CHAT, poll_timeout=1),
             database=DatabaseConfig(url=url or db_url),
+            cluster=ClusterConfig(heartbeat_seconds=0.5),
         )
-        # Scheduled catch-up far away: tests call digests.catch_up() when they mean it.
+        # No catch-up of due jobs at start: tests run jobs when they mean it.
         runtime = build_runtime(config, retry_delay=0.05, count_refresh_seconds=0.1,
-                                catch_up_after=3600)
+                                catch_up=False)
         stop = asyncio.Event()
         harness = Harness(api, runtime, stop, asyncio.create_task(serve(runtime, stop)))
         harnesses.append(harness)

@@ -1,5 +1,6 @@
 """The digest through the real bot: /digest, exactly once per week, catch-up after downtime."""
 
+from groupbot.config import ScheduleConfig
 from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID
 from tests.fakebot import command_update, group, message_update, user
 
@@ -28,27 +29,27 @@ async def test_digest_command_sends_text_and_csv(bot):
 async def test_exactly_one_weekly_digest_across_restarts(start_bot, api):
     first = await start_bot()
     await active_district(first)
-    first.runtime.digests.cron = "0 0 * * 1"  # due since Monday midnight, every week
     assert await first.runtime.digests.weekly()
     assert not await first.runtime.digests.weekly()  # the same week again: nothing
     first.stop.set()
     await first.task
     second = await start_bot()
-    second.runtime.digests.cron = "0 0 * * 1"
-    await second.runtime.digests.catch_up()
+    assert not await second.runtime.digests.weekly()
     assert len(api.calls_to("sendDocument", chat_id=ADMIN_CHAT)) == 1
 
 
 async def test_a_digest_missed_while_down_is_sent_once_on_restart(start_bot, api):
-    bot = await start_bot()
+    from datetime import datetime, timedelta
+
+    bot = await start_bot(schedule=ScheduleConfig(digest_cron="0 0 * * 1"))  # Monday 00:00
     await active_district(bot)
-    bot.runtime.digests.cron = "0 0 * * 1"
-    await bot.runtime.digests.catch_up()
-    await bot.runtime.digests.catch_up()
+    digests, jobs = bot.runtime.digests, bot.runtime.jobs
+    last_week = datetime.now(digests.tz) - timedelta(days=7)
+    assert not await digests.weekly(last_week)  # a missed digest whose week is over stays unsent
+    for _ in range(2):
+        await jobs.catch_up()  # what the leader does after each heartbeat
+        await jobs.wait_idle(30)
     assert len(api.calls_to("sendDocument", chat_id=ADMIN_CHAT)) == 1
-    bot.runtime.digests.cron = "59 23 * * 0"  # Sunday night: not due yet this week
-    assert not bot.runtime.digests.due_this_week(__import__("datetime").datetime(
-        2026, 11, 23, 12, tzinfo=bot.runtime.digests.tz))
 
 
 async def test_chart_is_sent_as_a_photo_with_a_short_caption(bot):
@@ -59,15 +60,17 @@ async def test_chart_is_sent_as_a_photo_with_a_short_caption(bot):
     assert 0 < len(photo["params"]["caption"]) <= 1024
 
 
-async def test_weekly_job_fires_through_the_scheduler_once(bot):
+async def test_weekly_job_fires_through_the_scheduler_once(start_bot):
     from datetime import datetime
 
+    # Monday 00:00, so that the run is due whenever this test runs (it starts the week).
+    bot = await start_bot(schedule=ScheduleConfig(digest_cron="0 0 * * 1"))
     await active_district(bot)
     (job,) = bot.runtime.application.job_queue.get_jobs_by_name("digest")
     tz = bot.runtime.digests.tz
     fixed_now = datetime(2026, 11, 25, 15, 0, tzinfo=tz)  # a Wednesday afternoon
     fire = job.job.trigger.get_next_fire_time(None, fixed_now)
-    assert (fire.strftime("%A %H:%M"), fire.date().isoformat()) == ("Monday 09:00",
+    assert (fire.strftime("%A %H:%M"), fire.date().isoformat()) == ("Monday 00:00",
                                                                      "2026-11-30")
     await job.run(bot.runtime.application)  # what the scheduler calls at that moment
     await job.run(bot.runtime.application)  # a retried or doubled firing

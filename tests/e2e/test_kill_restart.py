@@ -109,6 +109,6 @@ def test_sigterm_stops_cleanly_while_idle(sqlite_url, tmp_path):
         proc = start(write_config(tmp_path, api, sqlite_url), log_path)
         assert api.wait_for(lambda a: a.get_updates_calls >= 1, timeout=30)
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=15) == 0
+        assert proc.wait(timeout=30) == 0, log_path.read_text(encoding="utf-8")
     log = log_path.read_text(encoding="utf-8")
     assert "groupbot is running" in log and api.token not in log

@@ -80,7 +80,7 @@ async def test_approve_executes_once_announces_and_unmerge_restores(bot):
     assert (await bot.record(-1001)).status == "merged"
 
     bot.runtime.merges.read_only_after = bot.runtime.merges.read_only_after * 0
-    await bot.runtime.merges.read_only_job(bot.runtime.application)
+    await bot.runtime.merges.read_only_job()
     assert bot.api.chat_permissions(-1001).get("can_send_messages") is False
 
     await bot.push(command_update(ADMIN_GROUP, ADMIN, "/unmerge 1"))

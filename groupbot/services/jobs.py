@@ -1,0 +1,109 @@
+"""Scheduled jobs that run once per due time, on the leader, and catch up after downtime."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from groupbot.domain.clock import utcnow
+from groupbot.scheduling import cron_trigger, last_fire
+from groupbot.services.coordination import Coordinator
+from groupbot.storage import coordination_rows as rows
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A cron job and how late a missed run may still happen."""
+
+    name: str
+    cron: str
+    grace: timedelta
+    action: Callable[[datetime], Awaitable[object]]
+
+
+class JobRunner:
+    """Runs each due time of each job once across every worker, on the scheduler leader.
+
+    The run is claimed in the database before it starts and marked when it ends, so a run cut
+    short (the leader died, or stopped mid-job) is taken over by the next leader.
+    """
+
+    def __init__(self, engine: AsyncEngine, coordinator: Coordinator, tz: ZoneInfo,
+                 jobs: list[ScheduledJob], on_run: Callable[[str], None] = lambda name: None):
+        self._engine = engine
+        self._coordinator = coordinator
+        self._jobs = {job.name: job for job in jobs}
+        self._triggers = {job.name: cron_trigger(job.cron, tz) for job in jobs}
+        self._running: dict[str, asyncio.Task] = {}
+        self._on_run = on_run
+
+    @property
+    def jobs(self) -> list[ScheduledJob]:
+        """The jobs, in the order given."""
+        return list(self._jobs.values())
+
+    async def catch_up(self) -> None:
+        """Start every job whose latest due time has not been run yet (leader only)."""
+        for name in self._jobs:
+            self.fire(name)
+
+    def fire(self, name: str) -> asyncio.Task | None:
+        """Start the run of `name` for its latest due time, in the background."""
+        if not self._coordinator.is_leader or name in self._running:
+            return None
+        task = asyncio.create_task(self._guarded(name))
+        self._running[name] = task
+        task.add_done_callback(lambda _: self._running.pop(name, None))
+        return task
+
+    async def _guarded(self, name: str) -> None:
+        try:
+            await self.run_due(name)
+        except Exception as exc:  # e.g. the database went away while claiming
+            log.warning("could not run %s now (%s); the next heartbeat retries",
+                        name, type(exc).__name__)
+
+    async def run_due(self, name: str) -> bool:
+        """Run `name` for its latest due time if nobody has; True when it ran to the end."""
+        job = self._jobs[name]
+        now = utcnow()
+        due = last_fire(self._triggers[name], now, job.grace)
+        if due is None:
+            return False
+        due = due.astimezone(UTC)
+        async with self._engine.begin() as conn:
+            mine = await rows.claim_run(conn, name, due, self._coordinator.worker_id, now,
+                                        MAX_ATTEMPTS)
+        if not mine:
+            return False
+        log.info("running %s (due %s)", name, due.isoformat())
+        self._on_run(name)
+        try:
+            await job.action(due)
+        except Exception:
+            log.exception("job %s failed; it will be retried", name)
+            return False
+        async with self._engine.begin() as conn:
+            await rows.finish_run(conn, name, due, utcnow())
+        return True
+
+    async def wait_idle(self, timeout: float) -> None:
+        """Let runs in progress finish; past `timeout` they are cancelled, to resume later."""
+        running = list(self._running.values())
+        if not running:
+            return
+        log.info("waiting up to %.0fs for %d running job(s)", timeout, len(running))
+        _, late = await asyncio.wait(running, timeout=timeout)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late)
