@@ -17,6 +17,7 @@ from groupbot.config import (
     ObservabilityConfig,
     ScheduleConfig,
     TelegramConfig,
+    WebhookConfig,
 )
 from tests.fakebot import FakeBotApi, bot_user_dict, group, my_chat_member_update, user
 
@@ -79,14 +80,16 @@ async def start_bot(api, db_url):
     async def start(language: str = "zh", url: str | None = None, settle: bool = True,
                     lifecycle: LifecycleConfig | None = None,
                     observability: ObservabilityConfig | None = None,
-                    schedule: ScheduleConfig | None = None) -> Harness:
+                    schedule: ScheduleConfig | None = None,
+                    webhook: WebhookConfig | None = None) -> Harness:
         config = Config(
             schedule=schedule or ScheduleConfig(),
             lifecycle=lifecycle or LifecycleConfig(),
             observability=observability or ObservabilityConfig(),
             language=language,
             telegram=TelegramConfig(token=api.token, base_url=api.base_url, admins=(ADMIN_ID,),
-                                    admin_chat_id=ADMIN_CHAT, poll_timeout=1),
+                                    admin_chat_id=ADMIN_CHAT, poll_timeout=1,
+                                    webhook=webhook or WebhookConfig()),
             database=DatabaseConfig(url=url or db_url),
             cluster=ClusterConfig(heartbeat_seconds=0.5),
         )
