@@ -85,3 +85,29 @@ def test_cli_reports_bad_config_in_one_line(tmp_path):
     assert result.stderr.strip() == ("groupbot: config error: telegram.admins must be a list "
                                      "of int")
     assert "Traceback" not in result.stderr
+
+
+def test_webhook_needs_a_secret_which_may_come_from_the_environment(tmp_path, monkeypatch):
+    path = write(tmp_path, '[telegram.webhook]\nurl = "https://bot.example.org/hook"\n')
+    with pytest.raises(ConfigError, match="telegram.webhook.secret_token"):
+        load_config(path)
+    monkeypatch.setenv("GROUPBOT_WEBHOOK_SECRET", "abc_DEF-123")
+    hook = load_config(path).telegram.webhook
+    assert (hook.url, hook.secret_token, hook.port) == ("https://bot.example.org/hook",
+                                                        "abc_DEF-123", 8443)
+    assert "abc_DEF-123" not in repr(load_config(path))
+
+
+@pytest.mark.parametrize(("body", "key"), [
+    ('[telegram.webhook]\nurl = "ftp://x"\nsecret_token = "s"\n', "telegram.webhook.url"),
+    ('[telegram.webhook]\nurl = "https://x/h"\nsecret_token = "has space"\n',
+     "telegram.webhook.secret_token"),
+    ('[telegram.webhook]\nurl = "https://x/h"\nsecret_token = "s"\nport = 0\n',
+     "telegram.webhook.port"),
+    ('[cluster]\nheartbeat_seconds = 0\n', "cluster.heartbeat_seconds"),
+    ('log_format = "xml"\n', "log_format"),
+    ('[telegram.webhook]\nbogus = 1\n', "telegram.webhook.bogus"),
+])
+def test_bad_webhook_cluster_and_log_settings_are_named(tmp_path, body, key):
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        load_config(write(tmp_path, body))
