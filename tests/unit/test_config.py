@@ -89,7 +89,7 @@ def test_cli_reports_bad_config_in_one_line(tmp_path):
 
 def test_webhook_needs_a_secret_which_may_come_from_the_environment(tmp_path, monkeypatch):
     path = write(tmp_path, '[telegram.webhook]\nurl = "https://bot.example.org/hook"\n')
-    with pytest.raises(ConfigError, match="telegram.webhook.secret_token"):
+    with pytest.raises(ConfigError, match=r"telegram\.webhook\.secret_token"):
         load_config(path)
     monkeypatch.setenv("GROUPBOT_WEBHOOK_SECRET", "abc_DEF-123")
     hook = load_config(path).telegram.webhook
