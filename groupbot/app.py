@@ -32,6 +32,7 @@ from groupbot.storage.db import make_engine
 from groupbot.storage.errors import is_transient
 from groupbot.storage.migrate import upgrade_async
 from groupbot.telegram.callbacks import derive_secret
+from groupbot.telegram.courier import Courier
 from groupbot.telegram.digest_handlers import DigestHandlers
 from groupbot.telegram.dispatcher import Dispatcher
 from groupbot.telegram.handlers import Handlers, register_handlers
@@ -67,6 +68,7 @@ class Runtime:
     metrics: Metrics
     coordinator: Coordinator
     jobs: JobRunner
+    courier: Courier
 
 
 def build_application(config: Config) -> Application:
@@ -94,13 +96,14 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     coordinator = Coordinator(engine, config.cluster.heartbeat_seconds)
     sender = Sender(application.bot, groups, retry_delay=retry_delay, metrics=metrics)
     tg = config.telegram
+    courier = Courier(engine, sender, coordinator)
     admins = AdminChecker(application.bot, tg.admins, tg.admin_cache_seconds)
     merges = MergeHandlers(
         matching=matching_service(config, engine),
         merges=MergeService(engine, tg.admins, config.matching.owners_decide),
         sender=sender, admins=admins, secret=derive_secret(tg.callback_secret, tg.token),
         language=config.language, admin_chat_id=tg.admin_chat_id,
-        read_only_after=timedelta(days=config.matching.read_only_after_days))
+        read_only_after=timedelta(days=config.matching.read_only_after_days), courier=courier)
     lifecycle = LifecycleHandlers(
         scans=scan_service(config, engine),
         actions=lifecycle_actions(config, engine, application.bot, sender, groups),
@@ -108,7 +111,7 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     digests = DigestHandlers(
         service=digest_service(config, engine), sender=sender, bot=application.bot,
         admins=admins, admin_chat_id=tg.admin_chat_id, language=config.language, tz=tz,
-        secret=merges.secret)
+        secret=merges.secret, courier=courier)
     privacy = PrivacyHandlers(PrivacyService(engine, tz, ingest), sender, config.language,
                               config.privacy.retention_days)
     limiter = UserRateLimit(tg.user_rate_limit_per_minute)
@@ -127,10 +130,11 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     jobs = JobRunner(engine, coordinator, tz,
                      scheduled_jobs(config.schedule, merges, lifecycle, digests, privacy),
                      on_run=lambda name: metrics.inc("groupbot_job_runs_total", job=name))
+    coordinator.while_leading(courier.sweep)
     if catch_up:
         coordinator.while_leading(jobs.catch_up)
     return Runtime(config, engine, application, ingest, groups, dispatcher, poller, merges,
-                   lifecycle, digests, privacy, metrics, coordinator, jobs)
+                   lifecycle, digests, privacy, metrics, coordinator, jobs, courier)
 
 
 def scheduled_jobs(schedule: ScheduleConfig, merges: MergeHandlers,
@@ -226,6 +230,7 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
         finally:
             stop.set()
             await runtime.jobs.wait_idle(runtime.config.cluster.shutdown_grace_seconds)
+            await runtime.courier.wait_idle()
             await asyncio.gather(*background)
             await app.stop()
             if http is not None:

@@ -9,10 +9,11 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from groupbot.domain.burden import burden, reduction
-from groupbot.domain.clock import local_today
+from groupbot.domain.clock import local_today, utcnow
 from groupbot.domain.digest import IN_PLAY, Digest, ProposalLine, iso_week, share
-from groupbot.storage import digest_rows, proposals
+from groupbot.storage import digest_rows, outbox_rows, proposals
 from groupbot.storage.db import reader
+from groupbot.storage.outbox_rows import Outgoing
 
 SOON_DAYS = 14
 PHOTO_MIN_MESSAGES = 10  # a photo share of a nearly silent group says nothing
@@ -51,10 +52,15 @@ class DigestService:
                          for r in rows)
         return out.getvalue().encode("utf-8-sig")
 
-    async def claim(self, chat_id: int, week: str) -> bool:
-        """Take this week's digest for a chat, once: the caller sends only when True."""
+    async def claim(self, chat_id: int, week: str, messages: list[Outgoing]) -> list[int] | None:
+        """Take this week's digest for a chat once, storing its messages in the outbox.
+
+        Returns the outbox ids to deliver, or None when the week was already taken.
+        """
         async with self._engine.begin() as conn:
-            return await digest_rows.claim_week(conn, chat_id, week)
+            if not await digest_rows.claim_week(conn, chat_id, week):
+                return None
+            return await outbox_rows.add(conn, messages, utcnow())
 
     def _moment(self, day: date) -> datetime:
         return datetime.combine(day, time(0), self._tz)

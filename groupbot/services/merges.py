@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from groupbot.domain.clock import utcnow
 from groupbot.domain.events import GroupStatus
 from groupbot.services.ingest import user_actor
-from groupbot.storage import proposals
+from groupbot.storage import outbox_rows, proposals
 from groupbot.storage.db import reader
 from groupbot.storage.group_rows import (
     audit_event,
@@ -20,6 +22,7 @@ from groupbot.storage.group_rows import (
     public_chat_id,
     set_status,
 )
+from groupbot.storage.outbox_rows import Outgoing
 from groupbot.storage.proposals import StoredProposal
 
 
@@ -43,6 +46,7 @@ class Outcome:
     survivor: GroupInfo | None = None
     absorbed: tuple[GroupInfo, ...] = ()
     restore: tuple = ()  # (chat_id, prior permissions JSON) to undo read-only
+    outbox: tuple[int, ...] = ()  # messages stored with the merge, for the caller to deliver
 
 
 class MergeService:
@@ -60,8 +64,14 @@ class MergeService:
             found = await proposals.load(conn, [proposal_id])
         return found[0] if found else None
 
-    async def decide(self, proposal_id: int, user_id: int | None, approve: bool) -> Outcome:
-        """Approve (and execute at once) or reject a pending proposal."""
+    async def decide(self, proposal_id: int, user_id: int | None, approve: bool,
+                     notices: Callable[[Outcome], list[Outgoing]] = lambda outcome: []
+                     ) -> Outcome:
+        """Approve (and execute at once) or reject a pending proposal.
+
+        An executed merge's `notices` (announcements to the absorbed groups) are stored in the
+        same transaction, so a crash cannot leave a merge unannounced.
+        """
         now = utcnow()
         async with self._engine.begin() as conn:
             found = await proposals.load(conn, [proposal_id])
@@ -77,7 +87,9 @@ class MergeService:
                               group_pk=proposal.survivor_pk, proposal=proposal_id)
             if not approve:
                 return Outcome("rejected", proposal)
-            return await self._execute(conn, proposal, now, user_actor(user_id))
+            outcome = await self._execute(conn, proposal, now, user_actor(user_id))
+            ids = await outbox_rows.add(conn, notices(outcome), now)
+            return dataclasses.replace(outcome, outbox=tuple(ids))
 
     async def _may_decide(self, conn: AsyncConnection, proposal: StoredProposal,
                           user_id: int | None) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -258,3 +259,21 @@ class JobRun(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     started_at: Mapped[datetime] = _ts(nullable=False)
     finished_at: Mapped[datetime | None] = _ts()
+
+
+class OutboxMessage(Base):
+    """A message committed together with the action it belongs to, deleted once delivered.
+
+    A crash between the action and its messages cannot lose or half-send them: whoever finds
+    them undelivered sends the rest, in order.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))  # text | photo | document
+    body: Mapped[str] = mapped_column(Text)  # JSON: text, caption, filename, buttons
+    blob: Mapped[bytes | None] = mapped_column(LargeBinary)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = _ts(nullable=False)

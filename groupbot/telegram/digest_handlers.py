@@ -7,13 +7,15 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import Bot, Update
 from telegram.ext import ContextTypes
 
 from groupbot.charts import digest_chart
 from groupbot.domain.digest import iso_week
 from groupbot.services.digest import DigestService
+from groupbot.storage.outbox_rows import Outgoing
 from groupbot.telegram import callbacks
+from groupbot.telegram.courier import Courier
 from groupbot.telegram.digest_render import digest_text, split_message
 from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.sender import Sender
@@ -35,30 +37,33 @@ class DigestHandlers:
     language: str
     tz: tzinfo
     secret: bytes
+    courier: Courier
 
-    async def send(self, chat_id: int, as_of: date) -> None:
-        """One digest to one chat."""
+    async def compose(self, chat_id: int, as_of: date) -> list[Outgoing]:
+        """The digest's messages: the chart, the text, review buttons, the CSV table."""
         digest = await self.service.build(as_of)
         text = digest_text(digest, self.language)
         # Drawing is CPU work: a worker thread keeps the bot answering meanwhile.
         chart = await asyncio.to_thread(digest_chart, digest, self.language)
-        await self.bot.send_photo(chat_id, InputFile(chart, filename="digest.png"),
-                                  caption=text.split("\n", 1)[0][:CAPTION_LIMIT])
-        for piece in split_message(text):
-            await self.sender.text(chat_id, piece)
+        messages = [Outgoing(chat_id, "photo", {"filename": "digest.png",
+                                                "caption": text.split("\n", 1)[0][:CAPTION_LIMIT]},
+                             chart)]
+        messages += [Outgoing(chat_id, "text", {"text": piece}) for piece in split_message(text)]
         if digest.proposals:
             # One tap per pending proposal opens its details (and Approve/Reject via /merges).
-            await self.sender.text(chat_id, REVIEW.get(self.language, REVIEW["zh"]),
-                                   reply_markup=InlineKeyboardMarkup([
-                                       [InlineKeyboardButton(
-                                           f"#{p.id} " + " / ".join(p.titles)[:40],
-                                           callback_data=callbacks.sign(self.secret, "info",
-                                                                        p.id, chat_id))]
-                                       for p in digest.proposals]))
+            messages.append(Outgoing(chat_id, "text", {
+                "text": REVIEW.get(self.language, REVIEW["zh"]),
+                "buttons": [[[f"#{p.id} " + " / ".join(p.titles)[:40],
+                              callbacks.sign(self.secret, "info", p.id, chat_id)]]
+                            for p in digest.proposals]}))
         table = await self.service.table_csv(as_of)
-        await self.bot.send_document(chat_id, InputFile(table,
-                                                        filename=f"groupbot-{digest.week}.csv"),
-                                     caption=digest.week)
+        messages.append(Outgoing(chat_id, "document", {"filename": f"groupbot-{digest.week}.csv",
+                                                       "caption": digest.week}, table))
+        return messages
+
+    async def send(self, chat_id: int, as_of: date) -> None:
+        """One digest to one chat, now."""
+        await self.courier.send_now(await self.compose(chat_id, as_of))
 
     async def digest_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/digest: this week's digest now, to the asking chat (configured admins)."""
@@ -79,7 +84,11 @@ class DigestHandlers:
         if week != iso_week(today):
             log.info("skipping the digest of %s: that week is over", week)
             return False
-        if not await self.service.claim(self.admin_chat_id, week):
+        messages = await self.compose(self.admin_chat_id, today)
+        # The week's claim and its messages commit together: a crash before leaves the week
+        # open for the next leader; after, whoever finds the messages sends the rest.
+        ids = await self.service.claim(self.admin_chat_id, week, messages)
+        if ids is None:
             return False
-        await self.send(self.admin_chat_id, today)
+        await self.courier.deliver(ids)
         return True

@@ -14,9 +14,11 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from groupbot.services.matching import MatchingService, MatchRun
-from groupbot.services.merges import GroupInfo, MergeService, Outcome
+from groupbot.services.merges import MergeService, Outcome
+from groupbot.storage.outbox_rows import Outgoing
 from groupbot.storage.proposals import StoredProposal
 from groupbot.telegram import callbacks
+from groupbot.telegram.courier import LINK, Courier
 from groupbot.telegram.merge_texts import proposal_text, t
 from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.sender import Sender
@@ -36,6 +38,7 @@ class MergeHandlers:
     language: str
     admin_chat_id: int | None
     read_only_after: timedelta
+    courier: Courier
 
     def _t(self, key: str, **values) -> str:
         return t(key, self.language, **values)
@@ -145,15 +148,15 @@ class MergeHandlers:
             await self.sender.text(chat.id, text)
             return
         outcome = await self.merges.decide(pressed.proposal_id, query.from_user.id,
-                                           approve=pressed.action == "ok")
+                                           approve=pressed.action == "ok",
+                                           notices=self._announcements)
         text = self._outcome_text(outcome, query.from_user.full_name)
         await query.answer(text, show_alert=outcome.result in ("forbidden", "already",
                                                                "missing"))
         if outcome.result in ("executed", "rejected"):
             await query.edit_message_text(
                 f"{proposal_text(outcome.proposal, self.language)}\n\n{text}")
-        if outcome.result == "executed":
-            await self._announce(context.bot, outcome)
+        await self.courier.deliver(list(outcome.outbox))
 
     def _outcome_text(self, outcome: Outcome, who: str) -> str:
         if outcome.result == "executed":
@@ -164,13 +167,15 @@ class MergeHandlers:
             return self._t("rejected", who=who)
         return self._t(outcome.result)
 
-    async def _announce(self, bot: Bot, outcome: Outcome) -> None:
+    def _announcements(self, outcome: Outcome) -> list[Outgoing]:
         """Tell each absorbed Telegram group where its work moved, with an invite link."""
-        link = await _invite_link(bot, outcome.survivor, outcome.proposal.id)
-        for group in outcome.absorbed:
-            if group.platform == "telegram":
-                await self.sender.text(group.chat_id, self._t(
-                    "announce", title=outcome.survivor.title, link=link or ""))
+        survivor = outcome.survivor
+        linkable = survivor.platform == "telegram" and survivor.bot_is_admin
+        body = {"text": self._t("announce", title=survivor.title, link=LINK),
+                "link_chat": survivor.chat_id if linkable else None,
+                "link_name": f"merge #{outcome.proposal.id}"}
+        return [Outgoing(group.chat_id, "text", body) for group in outcome.absorbed
+                if group.platform == "telegram"]
 
     async def read_only_job(self) -> None:
         """After the grace period, absorbed groups become read-only where the bot may do it."""
@@ -185,17 +190,6 @@ class MergeHandlers:
                 log.info("cannot make %s read-only: %s", chat_id, exc)
                 continue
             await self.merges.made_read_only(proposal_id, group_pk, json.dumps(before))
-
-
-async def _invite_link(bot: Bot, survivor: GroupInfo, proposal_id: int) -> str | None:
-    if survivor.platform != "telegram" or not survivor.bot_is_admin:
-        return None
-    try:
-        link = await bot.create_chat_invite_link(survivor.chat_id, name=f"merge #{proposal_id}")
-    except TelegramError as exc:
-        log.info("no invite link for %s: %s", survivor.chat_id, exc)
-        return None
-    return link.invite_link
 
 
 async def restore_permissions(bot: Bot, outcome: Outcome) -> None:

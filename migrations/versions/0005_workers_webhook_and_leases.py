@@ -1,4 +1,4 @@
-"""workers, webhook receipts and leases
+"""workers, webhook receipts, leases and the outbox
 
 Revision ID: 0005
 Revises: 0004
@@ -42,9 +42,21 @@ def upgrade() -> None:
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("name", "due_at", name=op.f("pk_job_runs")),
     )
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("blob", sa.LargeBinary(), nullable=True),
+        sa.Column("claimed_by", sa.String(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("outbox")
     op.drop_table("job_runs")
     op.drop_table("leases")
     op.drop_table("update_receipts")

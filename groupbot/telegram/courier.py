@@ -1,0 +1,126 @@
+"""Delivers outbox messages in order; whoever finds a dead worker's messages sends the rest."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
+
+from groupbot.domain.clock import utcnow
+from groupbot.services.coordination import Coordinator
+from groupbot.storage import coordination_rows, outbox_rows
+from groupbot.storage.outbox_rows import Outgoing, Stored
+from groupbot.telegram.sender import Sender
+
+log = logging.getLogger(__name__)
+# The worker that stored messages claims them at once; unclaimed ones are left to it this long.
+UNCLAIMED_GRACE = timedelta(minutes=1)
+LINK = "{link}"
+
+
+class Courier:
+    """Stores messages with an action and delivers them, at least once and in order."""
+
+    def __init__(self, engine: AsyncEngine, sender: Sender, coordinator: Coordinator):
+        self._engine = engine
+        self._sender = sender
+        self._coordinator = coordinator
+        self._sweeping: asyncio.Task | None = None
+
+    async def deliver(self, ids: list[int]) -> int:
+        """Send the stored messages `ids` (committed by the caller); returns how many went."""
+        async with self._engine.begin() as conn:
+            rows = await outbox_rows.claim(conn, self._coordinator.worker_id, ids)
+        return await self._send_all(rows)
+
+    async def send_now(self, messages: list[Outgoing]) -> int:
+        """Store and deliver messages that belong to no other transaction."""
+        async with self._engine.begin() as conn:
+            ids = await outbox_rows.add(conn, messages, utcnow())
+        return await self.deliver(ids)
+
+    async def sweep(self) -> None:
+        """Deliver what dead workers left (the leader does this every heartbeat)."""
+        if self._sweeping is not None and not self._sweeping.done():
+            return
+        self._sweeping = asyncio.create_task(self._sweep())
+
+    async def _sweep(self) -> None:
+        try:
+            now = utcnow()
+            async with self._engine.begin() as conn:
+                live = await coordination_rows.live_holders(conn, now)
+                rows = await outbox_rows.claim_stranded(
+                    conn, self._coordinator.worker_id, live, now - UNCLAIMED_GRACE)
+            if rows:
+                log.info("delivering %d message(s) left undelivered", len(rows))
+                await self._send_all(rows)
+        except Exception as exc:
+            log.warning("outbox sweep failed (%s); next heartbeat retries", type(exc).__name__)
+
+    async def wait_idle(self) -> None:
+        """Let a sweep in progress end."""
+        if self._sweeping is not None:
+            await asyncio.gather(self._sweeping, return_exceptions=True)
+
+    async def _send_all(self, rows: list[Stored]) -> int:
+        sent = 0
+        for position, row in enumerate(rows):
+            try:
+                await self._send(row.message)
+            except TimedOut:
+                # It may have been posted: sending again could show it twice.
+                log.warning("sending outbox message %s timed out; not repeated", row.id)
+            except BadRequest as exc:
+                log.warning("outbox message %s refused by Telegram: %s", row.id, exc)
+            except (NetworkError, OSError) as exc:
+                log.warning("Telegram unreachable (%s); %d message(s) kept for later",
+                            type(exc).__name__, len(rows) - position)
+                async with self._engine.begin() as conn:
+                    await outbox_rows.release(conn, [r.id for r in rows[position:]])
+                return sent
+            else:
+                sent += 1
+            async with self._engine.begin() as conn:
+                await outbox_rows.done(conn, row.id)
+        return sent
+
+    async def _send(self, message: Outgoing) -> None:
+        body, chat = message.body, message.chat_id
+        if message.kind == "photo":
+            await self._sender.call(chat, self._sender.bot.send_photo,
+                                    InputFile(message.blob, filename=body["filename"]),
+                                    caption=body.get("caption"))
+        elif message.kind == "document":
+            await self._sender.call(chat, self._sender.bot.send_document,
+                                    InputFile(message.blob, filename=body["filename"]),
+                                    caption=body.get("caption"))
+        else:
+            text = body["text"]
+            if LINK in text:
+                text = text.replace(LINK, await self._invite_link(body) or "")
+            await self._sender.text(chat, text, reply_markup=_buttons(body.get("buttons")))
+
+    async def _invite_link(self, body: dict) -> str | None:
+        """A fresh invite link to the group named in the message (e.g. a merge's survivor)."""
+        if body.get("link_chat") is None:
+            return None
+        try:
+            link = await self._sender.bot.create_chat_invite_link(
+                body["link_chat"], name=body.get("link_name"))
+        except TelegramError as exc:
+            log.info("no invite link for %s: %s", body["link_chat"], exc)
+            return None
+        return link.invite_link
+
+
+def _buttons(rows: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
+    """[[label, callback_data], …] per row, as Telegram's inline keyboard."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)
+                                  for label, data in row] for row in rows])
