@@ -114,7 +114,7 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
         secret=merges.secret, courier=courier)
     privacy = PrivacyHandlers(PrivacyService(engine, tz, ingest), sender, config.language,
                               config.privacy.retention_days)
-    limiter = UserRateLimit(tg.user_rate_limit_per_minute)
+    limiter = UserRateLimit(tg.user_rate_limit_per_minute, exempt=tg.admins)
     # Group -1 runs first: an over-limit user's command never reaches the others.
     application.add_handler(TypeHandler(Update, limiter.check), group=-1)
     register_handlers(application, Handlers(groups, admins, sender, config.language, tz,

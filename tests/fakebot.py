@@ -520,11 +520,16 @@ class FakeBotApi:
             self._faults.append({"method": method.lower(), "chat_id": _as_int(chat_id),
                                  "times": times, "reply": reply})
 
-    def inject_delay(self, method: str, seconds: float, times: int = 1) -> None:
-        """Sleep ``seconds`` before answering the next ``times`` calls of ``method``."""
+    def inject_delay(self, method: str, seconds: float, times: int = 1, *,
+                     before_record: bool = False) -> None:
+        """Sleep ``seconds`` before answering the next ``times`` calls of ``method``.
+
+        With ``before_record`` the sleep comes before the call takes effect (a slow network on
+        the way in); otherwise after it (a slow answer to a call that already happened).
+        """
         with self._cond:
             self._delays.append({"method": method.lower(), "chat_id": None, "times": times,
-                                 "reply": seconds})
+                                 "reply": (seconds, before_record)})
 
     @staticmethod
     def _take(rules: list[dict], method: str, params: dict) -> Any:
@@ -553,16 +558,19 @@ class FakeBotApi:
             params.update((k, _decode_value(k, v)) for k, v in urllib.parse.parse_qsl(url.query))
         lower = method.lower()
         with self._cond:
+            delay, before = self._take(self._delays, lower, params) or (0, False)
+        if delay and before:
+            time.sleep(delay)
+        with self._cond:
             fault = self._take(self._faults, lower, params)
             if fault is None and lower not in self._handlers and lower != "getupdates":
                 fault = _error(404, "Not Found: method not found")
-            delay = self._take(self._delays, lower, params)
             if lower == "getupdates":
                 self._get_updates_calls += 1
             else:
                 self._record(method, params, fault[0] if fault else None)
             self._cond.notify_all()
-        if delay:
+        if delay and not before:
             time.sleep(delay)
         if fault is not None:
             return fault

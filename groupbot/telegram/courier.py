@@ -17,8 +17,9 @@ from groupbot.storage.outbox_rows import Outgoing, Stored
 from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
-# The worker that stored messages claims them at once; unclaimed ones are left to it this long.
-UNCLAIMED_GRACE = timedelta(minutes=1)
+# The worker that stored messages claims them at once; unclaimed ones are left to it for this
+# many heartbeats before the leader takes them (it died between commit and claim).
+UNCLAIMED_HEARTBEATS = 2
 LINK = "{link}"
 
 
@@ -55,7 +56,8 @@ class Courier:
             async with self._engine.begin() as conn:
                 live = await coordination_rows.live_holders(conn, now)
                 rows = await outbox_rows.claim_stranded(
-                    conn, self._coordinator.worker_id, live, now - UNCLAIMED_GRACE)
+                    conn, self._coordinator.worker_id, live,
+                    now - timedelta(seconds=UNCLAIMED_HEARTBEATS * self._coordinator.heartbeat))
             if rows:
                 log.info("delivering %d message(s) left undelivered", len(rows))
                 await self._send_all(rows)

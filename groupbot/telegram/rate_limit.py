@@ -13,10 +13,16 @@ WINDOW_SECONDS = 60.0
 
 
 class UserRateLimit:
-    """At most `per_minute` commands or taps per user in any sliding minute."""
+    """At most `per_minute` commands or taps per user in any sliding minute.
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic):
+    Configured groupbot admins are trusted and never limited: after downtime their queued
+    approvals arrive all at once and must not be dropped.
+    """
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic,
+                 exempt: tuple[int, ...] = ()):
         self._limit = per_minute
+        self._exempt = frozenset(exempt)
         self._clock = clock
         self._seen: dict[int, deque[float]] = defaultdict(deque)
 
@@ -38,6 +44,8 @@ class UserRateLimit:
         is_command = bool(message and (message.text or "").startswith("/"))
         if not (is_command or update.callback_query) or self._limit <= 0 or user is None:
             return  # the bot being added to many groups at once is not abuse
+        if user.id in self._exempt:
+            return
         if self.allow(user.id):
             return
         if update.callback_query is not None:

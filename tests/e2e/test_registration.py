@@ -139,3 +139,11 @@ async def test_a_flooding_user_is_limited_and_others_are_not(bot):
     other = {"id": 1, "type": "private", "first_name": "王"}
     await bot.push(command_update(other, OWNER, "/help"))
     assert len(bot.replies(1)) == 1
+
+
+async def test_configured_admins_are_not_rate_limited(bot):
+    # After downtime an admin's queued approvals arrive at once; none may be dropped.
+    admin_chat = {"id": ADMIN_ID, "type": "private", "first_name": "督"}
+    await bot.push(*[command_update(admin_chat, user(ADMIN_ID, "督导"), "/help")
+                     for _ in range(25)])
+    assert len(bot.replies(ADMIN_ID)) == 25
