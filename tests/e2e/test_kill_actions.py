@@ -36,7 +36,7 @@ from tests.fakebot import FakeBotApi, group, message_update, user
 KILLS = {"sqlite": 50, "postgresql": 10}
 HEARTBEAT = 0.1
 SENDS = ("sendmessage", "sendphoto", "senddocument")
-NETWORK_DELAY = 0.02  # on the way to Telegram, in the digest test
+NETWORK_DELAY = 0.06  # on the way to Telegram, in the digest test
 IN_FLIGHT = 0.1
 
 
@@ -209,6 +209,7 @@ async def test_sigkill_during_merge_execution(start_bot, api, db_url, tmp_path):
         api.push_updates([tap(data)])
         mid_delivery += await asyncio.to_thread(kill_at_random, api, config, log, rng, 0.15,
                                                 ambiguous, db_url)
+    print(f"{mid_delivery} of the kills struck mid-delivery")
     assert mid_delivery > 0, "no kill struck between a merge and its announcement"
     bot = await start_bot()  # recovery: handles what is left, delivers what is undelivered
     assert await _outbox_drains(db_url)
@@ -266,8 +267,9 @@ async def test_sigkill_during_digest_send(start_bot, api, db_url, tmp_path):
     ambiguous: set[tuple] = set()
     mid_delivery = 0
     for config in configs:
-        mid_delivery += await asyncio.to_thread(kill_at_random, api, config, log, rng, 0.8,
+        mid_delivery += await asyncio.to_thread(kill_at_random, api, config, log, rng, 0.9,
                                                 ambiguous, db_url)
+    print(f"{mid_delivery} of the kills struck mid-delivery")
     assert mid_delivery > 0, "no kill struck while a digest was being sent"
     for config in configs:  # recovery, one leader per configuration in turn
         await _recover_digest(config)
