@@ -298,3 +298,50 @@ async def _recover_digest(config_path: str) -> None:
     finally:
         await runtime.application.shutdown()
         await runtime.engine.dispose()
+
+
+def digest_parts(api: FakeBotApi, chat_id: int) -> list[str]:
+    """The kinds of message a chat received, in order."""
+    return [identity(c)[0] for c in sends(api) if c["params"]["chat_id"] == chat_id]
+
+
+@pytest.mark.parametrize("grace", [60, 0])
+def test_sigterm_mid_job_finishes_or_resumes_once(sqlite_url, tmp_path, grace):
+    cron = digest_crons(1, datetime.now(load_config(None).tz))
+    if cron is None:
+        pytest.skip("too early in the ISO week")
+    admin = -6000
+    log = tmp_path / "bot.log"
+    with FakeBotApi() as api:
+        config = write_config(tmp_path / "config.toml", api, sqlite_url, admin_chat=admin,
+                              digest_cron=cron[0])
+        config = _with_grace(tmp_path / "config.toml", grace)
+        for method in ("sendPhoto", "sendMessage", "sendDocument"):
+            api.inject_delay(method, 0.3, times=10_000, before_record=True)
+        child = killer.spawn(config, log)
+        api.wait_for_call("sendPhoto", chat_id=admin, timeout=60)
+        assert killer.terminate(child, 30) == 0, log.read_text()  # clean, mid-digest
+        time.sleep(IN_FLIGHT + 0.3)
+        before = digest_parts(api, admin)
+        ambiguous = {identity(c) for c in sends(api)} & undelivered(sqlite_url)
+        if grace:
+            assert before[-1] == "senddocument"  # the running job was let finish
+        else:
+            assert "senddocument" not in before  # it stopped at once, to resume later
+        again = killer.spawn(config, log)
+        api.wait_for_call("sendDocument", chat_id=admin, timeout=60)
+        time.sleep(1.0)  # anything sent twice would show by now
+        assert killer.terminate(again, 30) == 0, log.read_text()
+    parts = digest_parts(api, admin)
+    assert parts[0] == "sendphoto" and parts[-1] == "senddocument"
+    assert parts.count("senddocument") == 1
+    assert unexplained_repeats(api, ambiguous) == []
+    assert "Traceback" not in log.read_text()
+
+
+def _with_grace(path, grace: float) -> str:
+    """The config file with [cluster] shutdown_grace_seconds set."""
+    text = path.read_text(encoding="utf-8").replace(
+        "[cluster]\n", f"[cluster]\nshutdown_grace_seconds = {grace}\n")
+    path.write_text(text, encoding="utf-8")
+    return str(path)
