@@ -81,15 +81,17 @@ async def start_bot(api, db_url):
                     lifecycle: LifecycleConfig | None = None,
                     observability: ObservabilityConfig | None = None,
                     schedule: ScheduleConfig | None = None,
-                    webhook: WebhookConfig | None = None) -> Harness:
+                    webhook: WebhookConfig | None = None,
+                    telegram: dict | None = None, fake: FakeBotApi | None = None) -> Harness:
+        server = fake or api
         config = Config(
             schedule=schedule or ScheduleConfig(),
             lifecycle=lifecycle or LifecycleConfig(),
             observability=observability or ObservabilityConfig(),
             language=language,
-            telegram=TelegramConfig(token=api.token, base_url=api.base_url, admins=(ADMIN_ID,),
-                                    admin_chat_id=ADMIN_CHAT, poll_timeout=1,
-                                    webhook=webhook or WebhookConfig()),
+            telegram=TelegramConfig(token=server.token, base_url=server.base_url,
+                                    admins=(ADMIN_ID,), admin_chat_id=ADMIN_CHAT, poll_timeout=1,
+                                    webhook=webhook or WebhookConfig(), **(telegram or {})),
             database=DatabaseConfig(url=url or db_url),
             cluster=ClusterConfig(heartbeat_seconds=0.5),
         )
@@ -97,7 +99,7 @@ async def start_bot(api, db_url):
         runtime = build_runtime(config, retry_delay=0.05, count_refresh_seconds=0.1,
                                 catch_up=False)
         stop = asyncio.Event()
-        harness = Harness(api, runtime, stop, asyncio.create_task(serve(runtime, stop)))
+        harness = Harness(server, runtime, stop, asyncio.create_task(serve(runtime, stop)))
         harnesses.append(harness)
         if settle:
             await harness.settle()

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from groupbot.storage.inbox import InboxItem
 from tests.e2e.conftest import OWNER
-from tests.fakebot import command_update, message_update, user
+from tests.fakebot import FakeBotApi, command_update, message_update, user
 from tests.ingest_helpers import commit
 
 
@@ -130,3 +130,51 @@ async def test_command_during_outage_is_answered_once_back(start_bot, sqlite_url
     again = await start_bot(url=sqlite_url)
     await again.settle()
     assert "近 30 天消息" in api.sent_texts(-1001)[-1]
+
+
+OUTAGE = float(os.environ.get("GROUPBOT_TEST_OUTAGE_SECONDS", 60))
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("GROUPBOT_TEST_DATABASE_URL"),
+                    reason="GROUPBOT_TEST_DATABASE_URL is not set")
+async def test_a_minute_without_a_database_then_the_backlog_drains(start_bot, db_url,
+                                                                   sqlite_url):
+    """PostgreSQL stopped and SQLite read-only for OUTAGE seconds, side by side."""
+    if not db_url.startswith("postgres"):
+        pytest.skip("runs once, with both databases at the same time")
+    work = {"id": -1001, "type": "supergroup", "title": "涌金门社区消防安全工作群"}
+    parsed = make_url(db_url)
+    proxy = TcpProxy(parsed.host or "127.0.0.1", parsed.port or 5432)
+    await proxy.start()
+    with FakeBotApi() as pg_api, FakeBotApi() as lite_api:
+        pg = await start_bot(url=parsed.set(host="127.0.0.1", port=proxy.port)
+                             .render_as_string(hide_password=False), fake=pg_api)
+        lite = await start_bot(url=sqlite_url, fake=lite_api)
+        for bot in (pg, lite):
+            await bot.add_to_group(work)
+        lite.stop.set()
+        await lite.task
+        path = make_url(sqlite_url).database
+        read_only = await start_bot(url=f"sqlite:///file:{path}?mode=ro&uri=true",
+                                    fake=lite_api, settle=False)
+        await proxy.cut()
+        acknowledged = {id(a): a.confirmed_offset for a in (pg_api, lite_api)}
+        for a in (pg_api, lite_api):
+            a.push_updates([message_update(work, user(5 + i, f"u{i}"), text="b")
+                            for i in range(30)] + [command_update(work, OWNER, "/status")])
+        deadline = asyncio.get_running_loop().time() + OUTAGE
+        while asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(1.0)
+            for a in (pg_api, lite_api):  # nothing acknowledged to Telegram meanwhile
+                assert a.confirmed_offset == acknowledged[id(a)]
+            assert not pg.task.done() and not read_only.task.done()
+        await proxy.start()  # PostgreSQL is back on the same port
+        read_only.stop.set()
+        await read_only.task
+        writable = await start_bot(url=sqlite_url, fake=lite_api, settle=False)
+        for bot in (pg, writable):
+            await bot.settle(timeout=60)  # the back-off is at most 30 s
+            record = await bot.record(-1001)
+            assert record.messages_30d == 31
+            assert "近 30 天消息：31" in bot.api.sent_texts(-1001)[-1]
