@@ -77,6 +77,9 @@ def build_application(config: Config) -> Application:
             .token(config.telegram.token)
             .base_url(config.telegram.base_url)
             .updater(None)
+            .read_timeout(config.telegram.request_timeout)
+            .write_timeout(config.telegram.request_timeout)
+            .connect_timeout(config.telegram.request_timeout)
             .rate_limiter(AIORateLimiter(max_retries=SEND_RETRIES_ON_429))
             .build())
 

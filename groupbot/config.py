@@ -54,6 +54,7 @@ class TelegramConfig:
     admin_cache_seconds: int = 60
     callback_secret: str = ""
     user_rate_limit_per_minute: int = 20  # commands and button taps per user; 0 = no limit
+    request_timeout: float = 10.0  # seconds a Bot API call may take before it counts as timed out
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
 
     def __repr__(self) -> str:
@@ -266,6 +267,8 @@ def _validate(config: Config, *, require_token: bool) -> None:
         raise ConfigError("telegram.token does not look like a bot token (123456:ABC-DEF…)")
     if not tg.base_url.startswith(("http://", "https://")):
         raise ConfigError("telegram.base_url must start with http:// or https://")
+    if tg.request_timeout <= 0:
+        raise ConfigError("telegram.request_timeout must be positive")
     if tg.poll_timeout < 0 or tg.admin_cache_seconds < 0:
         raise ConfigError("telegram.poll_timeout and admin_cache_seconds must not be negative")
     m = config.matching

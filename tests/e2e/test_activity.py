@@ -7,7 +7,7 @@ import time
 from sqlalchemy import select
 
 from groupbot.storage.tables import InboxUpdate, Member, MemberActivity
-from tests.e2e.conftest import OWNER
+from tests.e2e.conftest import ADMIN_ID, OWNER
 from tests.fakebot import (
     bot_user_dict,
     chat_member_update,
@@ -173,3 +173,26 @@ async def test_poison_dates_do_not_crash_the_bot(bot, work_group):
                    message_update(work_group, OWNER, text="y"))
     assert (await bot.record(-1001)).messages_30d == 1
     assert not bot.task.done()
+
+
+async def test_a_send_that_times_out_is_not_repeated_and_the_bot_goes_on(start_bot, work_group):
+    bot = await start_bot(telegram={"request_timeout": 0.5})
+    await bot.add_to_group(work_group)
+    bot.api.clear_calls()
+    bot.api.inject_delay("sendMessage", 1.5)  # Telegram took it, but answers too late
+    await bot.push(command_update(work_group, OWNER, "/status"))
+    await asyncio.sleep(1.5)
+    assert len(bot.api.calls_to("sendMessage", chat_id=-1001)) == 1  # not sent twice
+    assert not bot.task.done()
+    await bot.push(command_update(work_group, OWNER, "/status"))  # and it goes on
+    assert len(bot.api.calls_to("sendMessage", chat_id=-1001)) == 2
+
+
+async def test_outbox_messages_after_a_timeout_still_go_out_once(start_bot):
+    bot = await start_bot(telegram={"request_timeout": 0.5})
+    bot.api.inject_delay("sendPhoto", 1.5)  # the digest's first message times out
+    await bot.push(command_update({"id": ADMIN_ID, "type": "private", "first_name": "督"},
+                                  {"id": ADMIN_ID, "is_bot": False, "first_name": "督"},
+                                  "/digest"))
+    assert bot.api.wait_for(lambda a: a.calls_to("sendDocument"), timeout=10)
+    assert len(bot.api.calls_to("sendPhoto")) == 1 and len(bot.api.calls_to("sendDocument")) == 1
