@@ -150,6 +150,8 @@ def register_handlers(app: Application, handlers: Handlers, merges: MergeHandler
                       privacy: PrivacyHandlers) -> None:
     """Wire handlers; order matters only in that the catch-all unknown command comes last."""
     app.add_handler(ChatMemberHandler(handlers.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(ChatMemberHandler(handlers.admins.admin_status_changed,
+                                      ChatMemberHandler.CHAT_MEMBER))
     app.add_handler(CommandHandler(["purpose", "register"], handlers.purpose))
     app.add_handler(CommandHandler("status", handlers.status))
     app.add_handler(CommandHandler("groups", handlers.inventory))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from telegram import Bot, ChatMember, Message
+from telegram import Bot, ChatMember, Message, Update
 
 ADMIN_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR})
 
@@ -35,6 +35,15 @@ class AdminChecker:
         if user is None:
             return False
         return self.is_bot_admin(user.id) or await self.is_group_admin(chat.id, user.id)
+
+    def forget(self, chat_id: int, user_id: int) -> None:
+        """Drop a cached answer: the person was just promoted or demoted."""
+        self._cache.pop((chat_id, user_id), None)
+
+    async def admin_status_changed(self, update: Update, context) -> None:
+        """chat_member update that promoted or demoted someone: ask Telegram next time."""
+        change = update.chat_member
+        self.forget(change.chat.id, change.new_chat_member.user.id)
 
     async def is_group_admin(self, chat_id: int, user_id: int) -> bool:
         """getChatMember status is creator or administrator (cached for `ttl` seconds)."""

@@ -31,6 +31,7 @@ CONTENT_KEYS = frozenset({
 KEPT_MESSAGE_KEYS = ("message_id", "date", "chat", "from", "sender_chat", "message_thread_id",
                      "is_topic_message", "text", "entities")
 ALLOWED_UPDATES = ["message", "my_chat_member", "chat_member", "callback_query"]
+ADMIN_STATUSES = frozenset({"creator", "administrator"})
 
 
 @dataclass
@@ -49,7 +50,7 @@ def translate(update: dict, bot_id: int) -> Translated:
     if "my_chat_member" in update:
         return _bot_member(update, update["my_chat_member"])
     if "chat_member" in update:
-        return _chat_member(update["chat_member"], bot_id)
+        return _chat_member(update, update["chat_member"], bot_id)
     if "callback_query" in update:
         return Translated("callback_query", handler_payload=_callback_payload(update))
     kind = next((k for k in update if k != "update_id"), "empty")
@@ -137,7 +138,7 @@ def _bot_member(update: dict, change: dict) -> Translated:
     return Translated("my_chat_member", [event], update)
 
 
-def _chat_member(change: dict, bot_id: int) -> Translated:
+def _chat_member(update: dict, change: dict, bot_id: int) -> Translated:
     chat = change["chat"]
     user = change["new_chat_member"]["user"]
     if chat["type"] not in GROUP_TYPES or user.get("is_bot") or user["id"] == bot_id:
@@ -146,7 +147,10 @@ def _chat_member(change: dict, bot_id: int) -> Translated:
     if status == "restricted" and not change["new_chat_member"].get("is_member", True):
         status = "left"
     event = MembershipChanged(chat_ref(chat), _when(change["date"]), person(user), status)
-    return Translated("chat_member", [event])
+    was_admin = change["old_chat_member"]["status"] in ADMIN_STATUSES
+    # A promotion or demotion must reach the permission cache before that person acts again.
+    payload = update if was_admin != (status in ADMIN_STATUSES) else None
+    return Translated("chat_member", [event], payload)
 
 
 def _message_payload(update: dict, message: dict) -> dict:
