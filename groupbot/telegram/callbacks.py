@@ -46,7 +46,9 @@ def sign(secret: bytes, action: str, proposal_id: int, chat_id: int, kind: str =
 
 def verify(secret: bytes, data: str | None, chat_id: int) -> Button | None:
     """The button if the data is well formed and signed for this chat; else None."""
-    parts = (data or "").split(":")
+    if not isinstance(data, str):  # a hostile client may send any JSON there
+        return None
+    parts = data.split(":")
     if len(parts) != 4 or parts[0] not in KINDS or parts[1] not in ACTIONS:
         return None
     kind, action, raw_id, mac = parts

@@ -17,9 +17,12 @@ def to_delivery(update: dict, bot_id: int) -> Delivery:
     try:
         result = translate(update, bot_id)
     except Exception as exc:  # any malformed update is quarantined, never a crash loop
-        log.warning("malformed update %s quarantined: %r", update_id, exc)
+        # Only the error's type and the update's keys: its message could quote message text.
         keys = ",".join(sorted(map(str, update)))
-        item = InboxItem(update_id, "malformed", None, "failed", f"{exc!r}; keys={keys}")
+        log.warning("malformed update %s quarantined: %s (keys %s)", update_id,
+                    type(exc).__name__, keys)
+        item = InboxItem(update_id, "malformed", None, "failed",
+                         f"{type(exc).__name__}; keys={keys}")
         return Delivery(update_id, "malformed", [], item)
     item = (InboxItem(update_id, result.kind, result.handler_payload)
             if result.handler_payload is not None else None)
