@@ -131,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args, config) or 0
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through the logger, so the traceback is redacted like every other line.
+        logging.getLogger("groupbot").exception("groupbot stopped on an unexpected error")
+        return 1
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:

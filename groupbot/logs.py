@@ -60,3 +60,6 @@ def setup_logging(level: str, token: str = "", fmt: str = "text",
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)  # one line per update
+    # aiosqlite logs every statement with its parameters at DEBUG: names and command text.
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    logging.getLogger("matplotlib").setLevel(logging.WARNING)

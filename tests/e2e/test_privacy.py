@@ -2,6 +2,7 @@
 
 import json
 import time
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from groupbot.storage.tables import (
     MemberActivity,
     Membership,
 )
-from tests.e2e.conftest import OWNER
+from tests.e2e.conftest import ADMIN_ID, OWNER
 from tests.fakebot import command_update, group, message_update, user
 
 WORK = group(-1041, "涌金门社区网格群")
@@ -56,3 +57,42 @@ async def test_retention_prunes_old_days(bot):
     async with bot.runtime.engine.connect() as conn:
         days = list(await conn.execute(select(GroupActivity.day)))
     assert len(days) == 1
+
+
+MARK = "机密标记"  # appears in no name, title or purpose: only in what people wrote
+
+
+async def every_table(bot) -> str:
+    """The whole database as text, every table and column."""
+    from groupbot.storage.tables import Base
+
+    async with bot.runtime.engine.connect() as conn:
+        rows = [list(r) for t in Base.metadata.sorted_tables
+                for r in await conn.execute(select(t))]
+    return json.dumps(rows, ensure_ascii=False, default=str)
+
+
+async def test_no_message_text_anywhere_in_the_database(bot, db_url):
+    from sqlalchemy.engine import make_url
+
+    chat = {"id": ADMIN_ID, "type": "private", "first_name": "督"}
+    await bot.add_to_group(WORK)
+    await bot.push(message_update(WORK, PERSON, text=f"{MARK}-plain 明天检查"),
+                   message_update(WORK, PERSON, text=None, caption=f"{MARK}-caption",
+                                  photo=[{"file_id": "p", "file_unique_id": "u", "width": 1,
+                                          "height": 1}]),
+                   message_update(WORK, OWNER, text=f"{MARK}-reply",
+                                  reply_to_message={"message_id": 1, "date": int(time.time()),
+                                                    "chat": WORK, "text": f"{MARK}-quoted"}),
+                   command_update(WORK, OWNER, f"/status {MARK}-argument"),
+                   command_update(WORK, OWNER, f"/nosuchcommand {MARK}-unknown"),
+                   message_update(chat, user(ADMIN_ID, "督"), text=f"{MARK}-private"))
+    assert (await bot.record(WORK["id"])).messages_30d == 5  # all were counted
+    assert MARK not in await every_table(bot)
+    if db_url.startswith("sqlite"):
+        # Ordinary messages are never written at all: not even in the files' free pages.
+        path = make_url(db_url).database
+        raw = b"".join(Path(p).read_bytes() for p in (path, path + "-wal")
+                       if Path(p).exists())
+        for kind in ("plain", "caption", "reply", "quoted"):
+            assert f"{MARK}-{kind}".encode() not in raw, kind
