@@ -195,7 +195,9 @@ async def start_observability(runtime: Runtime):
         return None
 
     async def gauges() -> dict[str, float]:
-        return {"groupbot_inbox_lag": await runtime.ingest.pending_count()}
+        return {"groupbot_inbox_lag": await runtime.ingest.pending_count(),
+                "groupbot_outbox_pending": await runtime.courier.pending_count(),
+                "groupbot_is_leader": float(runtime.coordinator.is_leader)}
 
     async def healthy() -> bool:
         try:

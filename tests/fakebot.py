@@ -373,7 +373,7 @@ class FakeBotApi:
     def _key(method: str, chat_id: Any) -> tuple:
         return method.lower(), None if chat_id is None else _as_int(chat_id)
 
-    def _record(self, method: str, params: dict, error: int | None) -> None:
+    def _record(self, method: str, params: dict, error: int | None) -> dict:
         call = {"method": method, "params": params, "time": time.time()}
         if error is not None:
             call["error"] = error
@@ -382,6 +382,7 @@ class FakeBotApi:
         self._index[self._key(method, None)].append(call)
         if params.get("chat_id") is not None:
             self._index[self._key(method, params["chat_id"])].append(call)
+        return call
 
     # --- chat state ---
     def set_chat(self, chat_id: int, *, type: str = "supergroup", title: str = "Test group",
@@ -565,10 +566,11 @@ class FakeBotApi:
             fault = self._take(self._faults, lower, params)
             if fault is None and lower not in self._handlers and lower != "getupdates":
                 fault = _error(404, "Not Found: method not found")
+            call = None
             if lower == "getupdates":
                 self._get_updates_calls += 1
             else:
-                self._record(method, params, fault[0] if fault else None)
+                call = self._record(method, params, fault[0] if fault else None)
             self._cond.notify_all()
         if delay and not before:
             time.sleep(delay)
@@ -582,6 +584,8 @@ class FakeBotApi:
                     result = self._handlers[lower](params)
                     self._cond.notify_all()
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            if call is not None:  # e.g. a request cut short by a dying client: not delivered
+                call["error"] = 400
             return _error(400, f"Bad Request: invalid or missing parameter {exc}")
         return 200, {"ok": True, "result": result}
 

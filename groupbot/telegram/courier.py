@@ -64,6 +64,11 @@ class Courier:
         except Exception as exc:
             log.warning("outbox sweep failed (%s); next heartbeat retries", type(exc).__name__)
 
+    async def pending_count(self) -> int:
+        """Messages not delivered yet (for /metrics)."""
+        async with self._engine.connect() as conn:
+            return await outbox_rows.pending_count(conn)
+
     async def wait_idle(self) -> None:
         """Let a sweep in progress end."""
         if self._sweeping is not None:

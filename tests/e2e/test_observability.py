@@ -33,6 +33,7 @@ async def test_health_and_metrics(start_bot):
                      if line.startswith("groupbot_updates_processed_total "))
     assert int(float(processed.split()[1])) >= 8  # the bot's own addition plus 7 messages
     assert "groupbot_inbox_lag 0" in metrics
+    assert "groupbot_outbox_pending 0" in metrics and "groupbot_is_leader 1" in metrics
     assert "# TYPE groupbot_updates_processed_total counter" in metrics
     assert 'groupbot_job_runs_total{job="prune"} 1' in metrics
 
