@@ -112,7 +112,7 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
         actions=lifecycle_actions(config, engine, application.bot, sender, groups),
         admins=admins, restore_days=config.lifecycle.restore_days)
     digests = DigestHandlers(
-        service=digest_service(config, engine), sender=sender, bot=application.bot,
+        service=digest_service(config, engine),
         admins=admins, admin_chat_id=tg.admin_chat_id, language=config.language, tz=tz,
         secret=merges.secret, courier=courier)
     privacy = PrivacyHandlers(PrivacyService(engine, tz, ingest), sender, config.language,
@@ -223,8 +223,10 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
         await app.start()
         # A first heartbeat before taking updates: a lone worker leads (and polls) at once.
         await _first_heartbeat(runtime.coordinator)
-        background = [asyncio.create_task(runtime.dispatcher.run(stop)),
-                      asyncio.create_task(runtime.coordinator.run(stop))]
+        # Heartbeats outlive `stop`: the leases stay until this worker's work has ended.
+        leave = asyncio.Event()
+        heartbeats = asyncio.create_task(runtime.coordinator.run(leave))
+        dispatching = asyncio.create_task(runtime.dispatcher.run(stop))
         log.info("groupbot is running as @%s (%s, worker %s)", app.bot.username,
                  "webhook" if hook.url else "polling", runtime.coordinator.worker_id)
         try:
@@ -234,9 +236,9 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
                 await runtime.poller.run(stop)
         finally:
             stop.set()
-            await runtime.jobs.wait_idle(runtime.config.cluster.shutdown_grace_seconds)
-            await runtime.courier.wait_idle()
-            await asyncio.gather(*background)
+            await _wind_down(runtime, dispatching)
+            leave.set()
+            await heartbeats
             await app.stop()
             if http is not None:
                 http.close()
@@ -244,6 +246,17 @@ async def serve(runtime: Runtime, stop: asyncio.Event) -> None:
     finally:
         await app.shutdown()
         await runtime.engine.dispose()
+
+
+async def _wind_down(runtime: Runtime, dispatching: asyncio.Task) -> None:
+    """Let running jobs, handlers and deliveries end (jobs within the configured grace)."""
+    runtime.jobs.close()
+    runtime.courier.close()
+    await runtime.jobs.wait_idle(runtime.config.cluster.shutdown_grace_seconds)
+    await runtime.courier.wait_idle()
+    (result,) = await asyncio.gather(dispatching, return_exceptions=True)
+    if isinstance(result, Exception):
+        log.error("dispatcher stopped on an error: %s", type(result).__name__)
 
 
 async def _first_heartbeat(coordinator: Coordinator) -> None:

@@ -17,16 +17,16 @@ class RedactToken(logging.Filter):
         self._token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self._token and self._token in record.getMessage():
-            record.msg = record.getMessage().replace(self._token, REDACTED)
-            record.args = None
-        if record.exc_info and self._token:
+        if not self._token:
+            return True
+        message = record.getMessage()  # formatted once: later filters must not format again
+        if record.exc_info:
             # Format the traceback now, redacted, so the handler does not print it raw.
-            text = logging.Formatter().formatException(record.exc_info)
-            record.exc_text = text.replace(self._token, REDACTED)
+            message = f"{message}\n{logging.Formatter().formatException(record.exc_info)}"
             record.exc_info = None
-            record.msg = f"{record.msg}\n{record.exc_text}"
             record.exc_text = None
+        record.msg = message.replace(self._token, REDACTED)
+        record.args = None
         return True
 
 

@@ -74,16 +74,21 @@ class Coordinator:
         return leading
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Heartbeat until `stop`, then release the leases so a successor need not wait."""
+        """Heartbeat until `stop`, then release the leases so a successor need not wait.
+
+        The caller sets `stop` only once this worker's own work has ended: until then the
+        leases must stay, or others would take over work still in progress.
+        """
         while not stop.is_set():
             try:
                 if await self.beat():
                     for callback in self._on_leading:
                         await callback()
             except (SQLAlchemyError, OSError) as exc:
-                if isinstance(exc, SQLAlchemyError) and not is_transient(exc):
-                    raise
-                log.warning("heartbeat failed (%s); will retry", type(exc).__name__)
+                level = logging.WARNING if is_transient(exc) else logging.ERROR
+                log.log(level, "heartbeat failed (%s); will retry", type(exc).__name__)
+            except Exception:  # a heartbeat must never stop for good
+                log.exception("heartbeat failed; will retry")
             pause = self._heartbeat if self.is_leader else self._heartbeat / 2
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=pause)

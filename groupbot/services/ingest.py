@@ -137,6 +137,8 @@ class IngestService:
 
     async def _bot_status(self, conn: AsyncConnection, event: BotStatusChanged) -> None:
         actor = user_actor(event.actor.user_id if event.actor else None)
+        # Read the row afresh: another worker may have changed the status since we cached it.
+        self._groups.pop(event.chat.chat_id, None)
         key = await self._group(conn, event.chat, actor=actor, via="bot_added")
         at = event.at
         if event.status in PRESENT_STATUSES:

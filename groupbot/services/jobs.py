@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from groupbot.storage import coordination_rows as rows
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
+RETRY_PAUSE = 60.0  # seconds after a failed run before it is tried again
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class JobRunner:
         self._triggers = {job.name: cron_trigger(job.cron, tz) for job in jobs}
         self._running: dict[str, asyncio.Task] = {}
         self._on_run = on_run
+        self._closed = False
+        self._failed_at: dict[str, float] = {}
 
     @property
     def jobs(self) -> list[ScheduledJob]:
@@ -58,7 +62,9 @@ class JobRunner:
 
     def fire(self, name: str) -> asyncio.Task | None:
         """Start the run of `name` for its latest due time, in the background."""
-        if not self._coordinator.is_leader or name in self._running:
+        if self._closed or not self._coordinator.is_leader or name in self._running:
+            return None
+        if time.monotonic() - self._failed_at.get(name, -RETRY_PAUSE) < RETRY_PAUSE:
             return None
         task = asyncio.create_task(self._guarded(name))
         self._running[name] = task
@@ -91,10 +97,15 @@ class JobRunner:
             await job.action(due)
         except Exception:
             log.exception("job %s failed; it will be retried", name)
+            self._failed_at[name] = time.monotonic()
             return False
         async with self._engine.begin() as conn:
             await rows.finish_run(conn, name, due, utcnow())
         return True
+
+    def close(self) -> None:
+        """Start no more runs (shutting down)."""
+        self._closed = True
 
     async def wait_idle(self, timeout: float) -> None:
         """Let runs in progress finish; past `timeout` they are cancelled, to resume later."""

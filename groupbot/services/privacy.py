@@ -8,10 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from groupbot.domain.clock import local_today, utcnow
 from groupbot.services.ingest import IngestService
-from groupbot.storage import inbox, privacy_rows
+from groupbot.storage import coordination_rows, inbox, privacy_rows
 from groupbot.storage.group_rows import audit_event
 
 RECEIPTS_KEPT = timedelta(days=3)
+RUNS_KEPT = timedelta(days=30)
 
 
 class PrivacyService:
@@ -37,6 +38,8 @@ class PrivacyService:
         async with self._engine.begin() as conn:
             # Telegram stops re-sending an update within a day; its receipt is kept a while longer.
             await inbox.prune_receipts(conn, utcnow() - RECEIPTS_KEPT)
+            # Leases of workers long gone, and job runs old enough never to be due again.
+            await coordination_rows.prune_expired(conn, utcnow() - RUNS_KEPT)
         if retention_days <= 0:
             return 0, 0
         today = local_today(self._tz)

@@ -43,16 +43,10 @@ async def live_holders(conn: AsyncConnection, now: datetime) -> list[str]:
     return [r[0] for r in rows]
 
 
-async def holder_of(conn: AsyncConnection, name: str, now: datetime) -> str | None:
-    """Who holds an unexpired lease, if anyone."""
-    row = await conn.execute(select(leases.c.holder)
-                             .where(leases.c.name == name, leases.c.expires_at > now))
-    return row.scalar()
-
-
 async def prune_expired(conn: AsyncConnection, before: datetime) -> None:
-    """Forget the leases of workers long gone."""
+    """Forget the leases of workers long gone, and runs finished before `before`."""
     await conn.execute(delete(leases).where(leases.c.expires_at < before))
+    await conn.execute(delete(job_runs).where(job_runs.c.finished_at < before))
 
 
 async def claim_run(conn: AsyncConnection, name: str, due: datetime, holder: str,
@@ -82,10 +76,3 @@ async def finish_run(conn: AsyncConnection, name: str, due: datetime, now: datet
     """Mark a run done."""
     await conn.execute(update(job_runs).where(job_runs.c.name == name, job_runs.c.due_at == due)
                        .values(finished_at=now))
-
-
-async def run_state(conn: AsyncConnection, name: str, due: datetime):
-    """The stored run (holder, attempts, finished_at), or None."""
-    return (await conn.execute(select(job_runs.c.holder, job_runs.c.attempts,
-                                      job_runs.c.finished_at)
-                               .where(job_runs.c.name == name, job_runs.c.due_at == due))).first()

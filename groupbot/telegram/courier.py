@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
-from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, TelegramError, TimedOut
 
 from groupbot.domain.clock import utcnow
 from groupbot.services.coordination import Coordinator
@@ -31,6 +31,7 @@ class Courier:
         self._sender = sender
         self._coordinator = coordinator
         self._sweeping: asyncio.Task | None = None
+        self._closed = False
 
     async def deliver(self, ids: list[int]) -> int:
         """Send the stored messages `ids` (committed by the caller); returns how many went."""
@@ -46,7 +47,7 @@ class Courier:
 
     async def sweep(self) -> None:
         """Deliver what dead workers left (the leader does this every heartbeat)."""
-        if self._sweeping is not None and not self._sweeping.done():
+        if self._closed or (self._sweeping is not None and not self._sweeping.done()):
             return
         self._sweeping = asyncio.create_task(self._sweep())
 
@@ -69,6 +70,10 @@ class Courier:
         async with self._engine.connect() as conn:
             return await outbox_rows.pending_count(conn)
 
+    def close(self) -> None:
+        """Start no more sweeps (shutting down)."""
+        self._closed = True
+
     async def wait_idle(self) -> None:
         """Let a sweep in progress end."""
         if self._sweeping is not None:
@@ -84,17 +89,28 @@ class Courier:
                 log.warning("sending outbox message %s timed out; not repeated", row.id)
             except BadRequest as exc:
                 log.warning("outbox message %s refused by Telegram: %s", row.id, exc)
-            except (NetworkError, OSError) as exc:
-                log.warning("Telegram unreachable (%s); %d message(s) kept for later",
+            except Exception as exc:  # unreachable, flood control, …: keep the rest, in order
+                log.warning("sending failed (%s); %d message(s) kept for later",
                             type(exc).__name__, len(rows) - position)
-                async with self._engine.begin() as conn:
-                    await outbox_rows.release(conn, [r.id for r in rows[position:]])
+                await self._release(rows[position:])
                 return sent
             else:
                 sent += 1
-            async with self._engine.begin() as conn:
-                await outbox_rows.done(conn, row.id)
+            try:
+                async with self._engine.begin() as conn:
+                    await outbox_rows.done(conn, row.id)
+            except Exception:
+                await self._release(rows[position + 1:])
+                raise
         return sent
+
+    async def _release(self, rows: list[Stored]) -> None:
+        """Hand undelivered rows back (best effort: if this fails they pass on when we die)."""
+        try:
+            async with self._engine.begin() as conn:
+                await outbox_rows.release(conn, [r.id for r in rows])
+        except Exception as exc:
+            log.warning("could not hand back %d message(s) (%s)", len(rows), type(exc).__name__)
 
     async def _send(self, message: Outgoing) -> None:
         body, chat = message.body, message.chat_id

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from telegram import Bot, Update
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from groupbot.charts import digest_chart
@@ -18,7 +18,6 @@ from groupbot.telegram import callbacks
 from groupbot.telegram.courier import Courier
 from groupbot.telegram.digest_render import digest_text, split_message
 from groupbot.telegram.permissions import AdminChecker
-from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
@@ -30,8 +29,6 @@ class DigestHandlers:
     """Sends digests: text under the size limit, then the full table as CSV."""
 
     service: DigestService
-    sender: Sender
-    bot: Bot
     admins: AdminChecker
     admin_chat_id: int | None
     language: str

@@ -62,16 +62,18 @@ class Dispatcher:
                 break
             self._wake.clear()
             try:
-                await self._drain()
+                await self._drain(stop)
                 await self._refresh_counts()
             except Exception as exc:
                 log.warning("dispatch paused: %s", exc)
                 await asyncio.sleep(self._retry_delay)
                 self._wake.set()
 
-    async def _drain(self) -> None:
-        while batch := await self._claim():
+    async def _drain(self, stop: asyncio.Event) -> None:
+        while not stop.is_set() and (batch := await self._claim()):
             for item in batch:
+                if stop.is_set():  # the rest stays claimed by us and passes on once we leave
+                    return
                 if not await self._handle(item.update_id, item.payload):
                     raise RuntimeError("database unavailable; will retry")
 

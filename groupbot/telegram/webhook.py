@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import tornado.httpserver
 import tornado.netutil
 import tornado.web
-from sqlalchemy.exc import SQLAlchemyError
 
 from groupbot.domain.events import MembershipChanged
 from groupbot.observability import Metrics
@@ -53,9 +52,12 @@ class WebhookIntake:
         self._metrics = metrics
         self._queue: list[_Waiting] = []
         self._arrived = asyncio.Event()
+        self._closed = False
 
     async def deliver(self, update: dict) -> None:
         """Return once the update is committed; raises NotCommitted when it was not."""
+        if self._closed:
+            raise NotCommitted("shutting down")
         waiting = _Waiting(to_delivery(update, self._bot_id))
         self._queue.append(waiting)
         self._arrived.set()
@@ -73,21 +75,20 @@ class WebhookIntake:
             while self._queue:
                 batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
                 await self._commit(batch)
-        for waiting in self._queue:  # shutting down: Telegram will deliver these again
-            waiting.done.set_exception(NotCommitted("shutting down"))
+        self._closed = True
+        self._fail(self._queue)  # shutting down: Telegram will deliver these again
 
     async def _commit(self, batch: list[_Waiting]) -> None:
         deliveries = [w.delivery for w in batch]
         try:
             await self._ingest.commit_received(deliveries)
-        except (SQLAlchemyError, OSError) as exc:
-            if isinstance(exc, SQLAlchemyError) and not is_transient(exc):
-                await self._commit_singly(batch)
-            else:
+        except Exception as exc:
+            if is_transient(exc):
                 log.warning("database unavailable (%s); %d updates left for Telegram to resend",
                             type(exc).__name__, len(batch))
                 self._fail(batch)
                 return
+            await self._commit_singly(batch)
         else:
             self._succeed(batch)
         self._wake_dispatcher(deliveries)
@@ -98,7 +99,7 @@ class WebhookIntake:
             delivery = waiting.delivery
             try:
                 await self._ingest.commit_received([delivery])
-            except SQLAlchemyError as exc:
+            except Exception as exc:
                 if is_transient(exc):
                     self._fail([waiting])
                     continue
@@ -107,7 +108,7 @@ class WebhookIntake:
                                        _failed_item(delivery, type(exc).__name__))
                 try:
                     await self._ingest.commit_received([quarantined])
-                except SQLAlchemyError:
+                except Exception:
                     self._fail([waiting])
                     continue
             self._succeed([waiting])

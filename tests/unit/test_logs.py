@@ -23,3 +23,21 @@ def test_token_is_redacted_from_messages_and_tracebacks():
     assert "getMe" in output and "request failed" in output and "RuntimeError" in output
     assert TOKEN not in output
     assert "getUpdates" not in output  # httpx request lines are silenced
+
+
+def test_every_secret_is_redacted_and_percent_signs_survive_in_json():
+    import json
+
+    setup_logging("INFO", TOKEN, "json", secrets=("hook-secret-1", "cb-secret-2"))
+    stream = io.StringIO()
+    logging.getLogger().handlers[0].setStream(stream)
+    log = logging.getLogger("groupbot.test")
+    try:
+        raise ValueError(f"100% broken with hook-secret-1 and {TOKEN}")
+    except ValueError:
+        log.warning("job %s failed (cb-secret-2)", "digest", exc_info=True)
+    (line,) = stream.getvalue().splitlines()
+    entry = json.loads(line)
+    assert entry["level"] == "WARNING" and entry["message"].startswith("job digest failed")
+    assert "100% broken" in entry["message"] and "ValueError" in entry["message"]
+    assert not any(s in line for s in (TOKEN, "hook-secret-1", "cb-secret-2"))
