@@ -29,6 +29,8 @@ async def upsert_members(conn: AsyncConnection, people: list[PersonSeen]) -> Non
              "display_name": seen.person.display_name[:255], "username": seen.person.username,
              "is_bot": seen.person.is_bot, "first_seen": as_utc(seen.first_seen)}
             for seen in people]
+    # Rows in key order: concurrent workers then lock them in the same order (no deadlock).
+    rows.sort(key=lambda r: r["user_id"])
     await conn.execute(_members_upsert(conn.dialect.name), rows)
 
 
@@ -81,6 +83,7 @@ async def upsert_memberships(conn: AsyncConnection, with_status: list[dict],
     """Add message counts and spans; explicit statuses win, a message brings a leaver back."""
     for rows, explicit in ((with_status, True), (seen_only, False)):
         if rows:
+            rows = sorted(rows, key=lambda r: (r["group_id"], r["member_id"]))
             await conn.execute(_memberships_upsert(conn.dialect.name, explicit), rows)
 
 
@@ -111,6 +114,7 @@ def _memberships_upsert(dialect: str, explicit: bool):
 async def add_group_days(conn: AsyncConnection, rows: list[dict]) -> None:
     """Add per-day message counts to groups."""
     if rows:
+        rows = sorted(rows, key=lambda r: (r["group_id"], r["day"]))
         await conn.execute(_group_days_upsert(conn.dialect.name), rows)
 
 
@@ -131,6 +135,7 @@ def _group_days_upsert(dialect: str):
 async def add_member_days(conn: AsyncConnection, rows: list[dict]) -> None:
     """Add per-day message counts to members in groups."""
     if rows:
+        rows = sorted(rows, key=lambda r: (r["group_id"], r["day"], r["member_id"]))
         await conn.execute(_member_days_upsert(conn.dialect.name), rows)
 
 
@@ -147,7 +152,7 @@ def _member_days_upsert(dialect: str):
 async def touch_last_active(conn: AsyncConnection, rows: list[dict]) -> None:
     """Move each group's last human activity forward (never back)."""
     if rows:
-        await conn.execute(TOUCH_LAST_ACTIVE, rows)
+        await conn.execute(TOUCH_LAST_ACTIVE, sorted(rows, key=lambda r: r["pk"]))
 
 
 TOUCH_LAST_ACTIVE = (

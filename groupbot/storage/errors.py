@@ -21,3 +21,9 @@ def is_transient(error: BaseException | None) -> bool:
         return True
     state = getattr(error.orig, "sqlstate", None) or ""
     return state[:2] in TRANSIENT_SQLSTATE_CLASSES or state in TRANSIENT_SQLSTATES
+
+
+def is_conflict(error: BaseException | None) -> bool:
+    """A deadlock or serialization failure: the transaction may simply be run again."""
+    state = getattr(getattr(error, "orig", None), "sqlstate", None) or ""
+    return state in ("40001", "40P01")

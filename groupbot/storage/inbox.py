@@ -48,7 +48,7 @@ async def add_receipts(conn: AsyncConnection, update_ids: list[int], at: datetim
     if not update_ids:
         return set()
     stmt = (upsert(conn, receipts).values([{"update_id": u, "received_at": as_utc(at)}
-                                           for u in update_ids])
+                                           for u in sorted(update_ids)])  # lock order
             .on_conflict_do_nothing(index_elements=[receipts.c.update_id])
             .returning(receipts.c.update_id))
     return {row[0] for row in await conn.execute(stmt)}

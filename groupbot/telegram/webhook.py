@@ -21,7 +21,7 @@ import tornado.web
 from groupbot.domain.events import MembershipChanged
 from groupbot.observability import Metrics
 from groupbot.services.ingest import Delivery, IngestService
-from groupbot.storage.errors import is_transient
+from groupbot.storage.errors import is_conflict, is_transient
 from groupbot.storage.inbox import InboxItem
 from groupbot.telegram.dispatcher import Dispatcher
 from groupbot.telegram.intake import to_delivery
@@ -29,6 +29,7 @@ from groupbot.telegram.intake import to_delivery
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BATCH = 500
+CONFLICT_RETRIES = 3
 
 
 class NotCommitted(Exception):
@@ -81,7 +82,7 @@ class WebhookIntake:
     async def _commit(self, batch: list[_Waiting]) -> None:
         deliveries = [w.delivery for w in batch]
         try:
-            await self._ingest.commit_received(deliveries)
+            await self._commit_retrying(deliveries)
         except Exception as exc:
             if is_transient(exc):
                 log.warning("database unavailable (%s); %d updates left for Telegram to resend",
@@ -92,6 +93,17 @@ class WebhookIntake:
         else:
             self._succeed(batch)
         self._wake_dispatcher(deliveries)
+
+    async def _commit_retrying(self, deliveries: list[Delivery]) -> None:
+        """Commit, running the transaction again if it lost a deadlock to another worker."""
+        for attempt in range(CONFLICT_RETRIES):
+            try:
+                await self._ingest.commit_received(deliveries)
+                return
+            except Exception as exc:
+                if not is_conflict(exc) or attempt == CONFLICT_RETRIES - 1:
+                    raise
+                log.info("commit lost a conflict with another worker; running it again")
 
     async def _commit_singly(self, batch: list[_Waiting]) -> None:
         """Isolate an update the database rejects: it is quarantined, the others go in."""

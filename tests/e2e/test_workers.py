@@ -125,7 +125,7 @@ def test_workers_share_updates_once_and_a_new_leader_takes_over(db_url, tmp_path
             for g in GROUPS:
                 expected[g["id"]] += 1  # a command is a message too
             statuses = asyncio.run(deliver_all(port, updates + commands))
-            assert set(statuses) == {200}
+            assert set(statuses) == {200}, "".join(log.read_text()[-3000:] for log in logs)
             assert api.wait_for(lambda a: all(len(a.sent_texts(g["id"])) >= 1 for g in GROUPS),
                                 timeout=30)
             time.sleep(1.0)  # a doubled handler run would show up by now
