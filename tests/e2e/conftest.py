@@ -93,7 +93,7 @@ async def start_bot(api, db_url):
                                     admins=(ADMIN_ID,), admin_chat_id=ADMIN_CHAT, poll_timeout=1,
                                     webhook=webhook or WebhookConfig(), **(telegram or {})),
             database=DatabaseConfig(url=url or db_url),
-            cluster=ClusterConfig(heartbeat_seconds=0.5),
+            cluster=ClusterConfig(heartbeat_seconds=1.0),
         )
         # No catch-up of due jobs at start: tests run jobs when they mean it.
         runtime = build_runtime(config, retry_delay=0.05, count_refresh_seconds=0.1,

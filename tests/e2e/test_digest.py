@@ -47,7 +47,8 @@ async def test_a_digest_missed_while_down_is_sent_once_on_restart(start_bot, api
     last_week = datetime.now(digests.tz) - timedelta(days=7)
     assert not await digests.weekly(last_week)  # a missed digest whose week is over stays unsent
     for _ in range(2):
-        await jobs.catch_up()  # what the leader does after each heartbeat
+        assert await bot.runtime.coordinator.beat()  # a heartbeat that finds it leading…
+        await jobs.catch_up()  # …is followed by this
         await jobs.wait_idle(30)
     assert len(api.calls_to("sendDocument", chat_id=ADMIN_CHAT)) == 1
 
@@ -72,6 +73,7 @@ async def test_weekly_job_fires_through_the_scheduler_once(start_bot):
     fire = job.job.trigger.get_next_fire_time(None, fixed_now)
     assert (fire.strftime("%A %H:%M"), fire.date().isoformat()) == ("Monday 00:00",
                                                                      "2026-11-30")
+    assert await bot.runtime.coordinator.beat()  # the only worker leads
     await job.run(bot.runtime.application)  # what the scheduler calls at that moment
     await job.run(bot.runtime.application)  # a retried or doubled firing
     assert len(bot.api.calls_to("sendPhoto", chat_id=ADMIN_CHAT)) == 1

@@ -22,6 +22,7 @@ async def test_health_and_metrics(start_bot):
     await bot.add_to_group(WORK)
     await bot.push(*[message_update(WORK, user(80 + i, f"成员{i}"), text="x") for i in range(7)])
     (prune,) = bot.runtime.application.job_queue.get_jobs_by_name("prune")
+    assert await bot.runtime.coordinator.beat()  # the only worker leads
     await prune.run(bot.runtime.application)  # what the scheduler calls at 03:00
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
         health = await client.get("/healthz")
