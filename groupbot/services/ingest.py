@@ -36,6 +36,11 @@ class Delivery:
     events: list[Event]
     item: InboxItem | None
 
+    def quarantined(self, error: str) -> Delivery:
+        """The same update kept aside as failed: no effects, no payload, just the error."""
+        return Delivery(self.update_id, self.kind, [],
+                        InboxItem(self.update_id, self.kind, None, "failed", error))
+
 
 def user_actor(user_id: int | None) -> str:
     """How a Telegram user is named in the audit log."""

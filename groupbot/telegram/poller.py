@@ -19,7 +19,7 @@ from groupbot.domain.events import MembershipChanged
 from groupbot.observability import Metrics
 from groupbot.services.ingest import Delivery, IngestService
 from groupbot.storage.errors import is_transient
-from groupbot.storage.inbox import InboxItem, OffsetMoved
+from groupbot.storage.inbox import OffsetMoved
 from groupbot.telegram.dispatcher import Dispatcher
 from groupbot.telegram.intake import to_delivery
 from groupbot.telegram.updates import ALLOWED_UPDATES
@@ -160,8 +160,7 @@ class DurablePoller:
                 pass
             except Exception as exc:
                 log.error("update %s quarantined: %s", outcome.update_id, type(exc).__name__)
-                bad = InboxItem(outcome.update_id, outcome.kind, None, "failed",
-                                type(exc).__name__)
+                bad = outcome.quarantined(type(exc).__name__).item
                 await self._retrying(stop, self._ingest.commit, [], [bad], offset, after)
             offset = after
 

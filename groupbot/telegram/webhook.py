@@ -22,7 +22,6 @@ from groupbot.domain.events import MembershipChanged
 from groupbot.observability import Metrics
 from groupbot.services.ingest import Delivery, IngestService
 from groupbot.storage.errors import is_conflict, is_transient
-from groupbot.storage.inbox import InboxItem
 from groupbot.telegram.dispatcher import Dispatcher
 from groupbot.telegram.intake import to_delivery
 
@@ -116,10 +115,9 @@ class WebhookIntake:
                     self._fail([waiting])
                     continue
                 log.error("update %s quarantined: %s", delivery.update_id, type(exc).__name__)
-                quarantined = Delivery(delivery.update_id, delivery.kind, [],
-                                       _failed_item(delivery, type(exc).__name__))
                 try:
-                    await self._ingest.commit_received([quarantined])
+                    await self._ingest.commit_received(
+                        [delivery.quarantined(type(exc).__name__)])
                 except Exception:
                     self._fail([waiting])
                     continue
@@ -142,10 +140,6 @@ class WebhookIntake:
                    if isinstance(e, MembershipChanged)}
         if changed or any(d.item for d in deliveries):
             self._dispatcher.wake(changed)
-
-
-def _failed_item(delivery: Delivery, error: str) -> InboxItem:
-    return InboxItem(delivery.update_id, delivery.kind, None, "failed", error)
 
 
 class _UpdateHandler(tornado.web.RequestHandler):

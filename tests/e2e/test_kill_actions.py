@@ -24,10 +24,10 @@ from sqlalchemy.engine import make_url
 
 from groupbot.app import build_runtime
 from groupbot.config import load_config
-from groupbot.storage.db import make_engine
 from groupbot.storage.tables import AuditLog, Group, MergeProposal, OutboxMessage
 from groupbot.telegram import callbacks
 from tests import killer
+from tests.db_helpers import fetch
 from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID
 from tests.e2e.test_kill_restart import Feeder, totals
 from tests.fakebot import FakeBotApi, group, message_update, user
@@ -85,14 +85,9 @@ def unexplained_repeats(api: FakeBotApi, ambiguous: set[tuple]) -> list[tuple]:
 
 def undelivered(db_url: str) -> set[tuple]:
     """Messages still in the outbox (the dead worker had not recorded them as sent)."""
-    async def read():
-        engine = make_engine(db_url)
-        async with engine.connect() as conn:
-            rows = (await conn.execute(select(OutboxMessage.chat_id, OutboxMessage.kind,
-                                              OutboxMessage.body))).all()
-        await engine.dispose()
-        return {row_identity(*row) for row in rows}
-    return asyncio.run(read())
+    rows = asyncio.run(fetch(db_url, select(OutboxMessage.chat_id, OutboxMessage.kind,
+                                            OutboxMessage.body)))
+    return {row_identity(*row) for row in rows}
 
 
 def integrity(db_url: str) -> None:
@@ -122,11 +117,8 @@ def kill_at_random(api: FakeBotApi, config: str, log, rng: random.Random, window
 
 
 async def count(db_url: str, statement) -> int:
-    engine = make_engine(db_url)
-    async with engine.connect() as conn:
-        value = (await conn.execute(statement)).scalar()
-    await engine.dispose()
-    return int(value or 0)
+    (row,) = await fetch(db_url, statement)
+    return int(row[0] or 0)
 
 
 def rounds(db_url: str) -> int:

@@ -7,9 +7,9 @@ import time
 import pytest
 from sqlalchemy import select
 
-from groupbot.storage.db import make_engine
 from groupbot.storage.tables import Group, Lifecycle, MergeProposal
 from groupbot.telegram import callbacks
+from tests.db_helpers import fetch
 from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID
 from tests.fakebot import (
     bot_user_dict,
@@ -58,11 +58,8 @@ def command(chat: dict, status: str, text: str) -> dict:
 
 
 async def row(db_url: str, statement):
-    engine = make_engine(db_url)
-    async with engine.connect() as conn:
-        found = (await conn.execute(statement)).first()
-    await engine.dispose()
-    return found
+    found = await fetch(db_url, statement)
+    return found[0] if found else None
 
 
 GROUP_ACTIONS = {

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from groupbot.storage.db import make_engine
 from groupbot.storage.tables import Group, GroupActivity, JobRun, Lease
+from tests.db_helpers import fetch
 from tests.fakebot import FakeBotApi, command_update, group, message_update, user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.skipif(
@@ -56,16 +56,8 @@ def start(config_path, log_path) -> subprocess.Popen:
                                  str(config_path)], stdout=log, stderr=subprocess.STDOUT)
 
 
-async def query(db_url: str, statement):
-    engine = make_engine(db_url)
-    async with engine.connect() as conn:
-        rows = (await conn.execute(statement)).all()
-    await engine.dispose()
-    return rows
-
-
 async def leader(db_url: str) -> str | None:
-    rows = await query(db_url, select(Lease.holder, Lease.expires_at)
+    rows = await fetch(db_url, select(Lease.holder, Lease.expires_at)
                        .where(Lease.name == "scheduler"))
     from groupbot.domain.clock import as_utc, utcnow
 
@@ -131,7 +123,7 @@ def test_workers_share_updates_once_and_a_new_leader_takes_over(db_url, tmp_path
             time.sleep(1.0)  # a doubled handler run would show up by now
             for g in GROUPS:
                 assert len(api.sent_texts(g["id"])) == 1, "a command was answered twice"
-            counted = dict(asyncio.run(query(db_url, select(
+            counted = dict(asyncio.run(fetch(db_url, select(
                 Group.chat_id, func.sum(GroupActivity.messages))
                 .join(GroupActivity, GroupActivity.group_id == Group.id)
                 .group_by(Group.chat_id))))
@@ -158,7 +150,7 @@ def test_workers_share_updates_once_and_a_new_leader_takes_over(db_url, tmp_path
             # Two heartbeats, plus the time this test takes to look (a fresh connection).
             assert took <= 2 * HEARTBEAT + 0.3, f"takeover took {took:.2f}s"
             # Each due job ran once across all workers (each run is a row; each row ran once).
-            runs = asyncio.run(query(db_url, select(JobRun.name, JobRun.attempts)))
+            runs = asyncio.run(fetch(db_url, select(JobRun.name, JobRun.attempts)))
             ran = Counter()
             for log in logs:
                 for line in log.read_text().splitlines():
