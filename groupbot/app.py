@@ -19,6 +19,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHa
 from groupbot.cli_digest import digest_service
 from groupbot.cli_lifecycle import lifecycle_actions, scan_service
 from groupbot.cli_match import matching_service
+from groupbot.clock import Clock, clock_from_environment
 from groupbot.config import Config, ScheduleConfig
 from groupbot.observability import Metrics, serve_http
 from groupbot.scheduling import cron_trigger
@@ -69,6 +70,7 @@ class Runtime:
     coordinator: Coordinator
     jobs: JobRunner
     courier: Courier
+    clock: Clock
 
 
 def build_application(config: Config) -> Application:
@@ -85,37 +87,39 @@ def build_application(config: Config) -> Application:
 
 
 def build_runtime(config: Config, *, retry_delay: float = 1.0,
-                  count_refresh_seconds: float = 60.0, catch_up: bool = True) -> Runtime:
+                  count_refresh_seconds: float = 60.0, catch_up: bool = True,
+                  clock: Clock | None = None) -> Runtime:
     """Wire the bot together without starting anything.
 
     With `catch_up`, the leader runs at each heartbeat any job whose due time passed unrun.
     """
     engine = make_engine(config.database.url)
     tz = config.tz
+    clock = clock or clock_from_environment(tz)
     application = build_application(config)
-    ingest = IngestService(engine, tz, config.digest.working_hours())
-    groups = GroupService(engine, tz, forget=ingest.forget)
+    ingest = IngestService(engine, clock, config.digest.working_hours())
+    groups = GroupService(engine, clock, forget=ingest.forget)
     metrics = Metrics()
-    coordinator = Coordinator(engine, config.cluster.heartbeat_seconds)
+    coordinator = Coordinator(engine, config.cluster.heartbeat_seconds, clock=clock)
     sender = Sender(application.bot, groups, retry_delay=retry_delay, metrics=metrics)
     tg = config.telegram
-    courier = Courier(engine, sender, coordinator)
+    courier = Courier(engine, sender, coordinator, clock)
     admins = AdminChecker(application.bot, tg.admins, tg.admin_cache_seconds)
     merges = MergeHandlers(
-        matching=matching_service(config, engine),
-        merges=MergeService(engine, tg.admins, config.matching.owners_decide),
+        matching=matching_service(config, engine, clock),
+        merges=MergeService(engine, tg.admins, config.matching.owners_decide, clock=clock),
         sender=sender, admins=admins, secret=derive_secret(tg.callback_secret, tg.token),
         language=config.language, admin_chat_id=tg.admin_chat_id,
         read_only_after=timedelta(days=config.matching.read_only_after_days), courier=courier)
     lifecycle = LifecycleHandlers(
-        scans=scan_service(config, engine),
-        actions=lifecycle_actions(config, engine, application.bot, sender, groups),
+        scans=scan_service(config, engine, clock),
+        actions=lifecycle_actions(config, engine, clock, application.bot, sender, groups),
         admins=admins, restore_days=config.lifecycle.restore_days)
     digests = DigestHandlers(
-        service=digest_service(config, engine),
+        service=digest_service(config, engine, clock),
         admins=admins, admin_chat_id=tg.admin_chat_id, language=config.language, tz=tz,
         secret=merges.secret, courier=courier)
-    privacy = PrivacyHandlers(PrivacyService(engine, tz, ingest), sender, config.language,
+    privacy = PrivacyHandlers(PrivacyService(engine, clock, ingest), sender, config.language,
                               config.privacy.retention_days)
     limiter = UserRateLimit(tg.user_rate_limit_per_minute, exempt=tg.admins)
     # Group -1 runs first: an over-limit user's command never reaches the others.
@@ -130,14 +134,14 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     poller = DurablePoller(application, ingest, dispatcher, timeout=tg.poll_timeout,
                            retry_delay=retry_delay, metrics=metrics,
                            may_poll=lambda: coordinator.is_leader)
-    jobs = JobRunner(engine, coordinator, tz,
+    jobs = JobRunner(engine, coordinator, clock,
                      scheduled_jobs(config.schedule, merges, lifecycle, digests, privacy),
                      on_run=lambda name: metrics.inc("groupbot_job_runs_total", job=name))
     coordinator.while_leading(courier.sweep)
     if catch_up:
         coordinator.while_leading(jobs.catch_up)
     return Runtime(config, engine, application, ingest, groups, dispatcher, poller, merges,
-                   lifecycle, digests, privacy, metrics, coordinator, jobs, courier)
+                   lifecycle, digests, privacy, metrics, coordinator, jobs, courier, clock)
 
 
 def scheduled_jobs(schedule: ScheduleConfig, merges: MergeHandlers,

@@ -207,13 +207,14 @@ def _demo(args: argparse.Namespace, config: Config) -> int:
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:
+    from groupbot.clock import clock_from_environment
     from groupbot.services.groups import GroupService
     from groupbot.storage.db import make_engine
 
     async def records():
         engine = make_engine(config.database.url)
         try:
-            return await GroupService(engine, config.tz).inventory()
+            return await GroupService(engine, clock_from_environment(config.tz)).inventory()
         finally:
             await engine.dispose()
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from telegram import Bot
 
+from groupbot.clock import Clock, clock_from_environment
 from groupbot.config import Config
 from groupbot.services.digest import DigestService
 from groupbot.storage.db import make_engine
@@ -15,10 +16,10 @@ from groupbot.storage.migrate import upgrade_async
 from groupbot.telegram.digest_render import digest_text, split_message
 
 
-def digest_service(config: Config, engine) -> DigestService:
+def digest_service(config: Config, engine, clock: Clock) -> DigestService:
     """The digest use case wired from the config."""
     baseline = config.digest.baseline_date
-    return DigestService(engine, config.tz,
+    return DigestService(engine, clock,
                          baseline_date=date.fromisoformat(baseline) if baseline else None,
                          anonymise=config.privacy.anonymise_members,
                          top_members=config.digest.top_members)
@@ -33,7 +34,7 @@ async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
     try:
-        service = digest_service(config, engine)
+        service = digest_service(config, engine, clock_from_environment(config.tz))
         digest = await service.build(as_of or service.today())
     finally:
         await engine.dispose()

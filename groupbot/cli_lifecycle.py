@@ -8,6 +8,7 @@ from datetime import date
 
 from telegram import Bot
 
+from groupbot.clock import Clock, clock_from_environment
 from groupbot.config import Config
 from groupbot.domain.lifecycle import LifecycleSettings
 from groupbot.services.groups import GroupService
@@ -24,19 +25,19 @@ def lifecycle_settings(config: Config) -> LifecycleSettings:
     return config.lifecycle
 
 
-def scan_service(config: Config, engine) -> LifecycleService:
+def scan_service(config: Config, engine, clock: Clock) -> LifecycleService:
     """The scan use case wired from the config."""
     c = config.lifecycle
-    return LifecycleService(engine, config.tz, lifecycle_settings(config), c.temporary_patterns,
+    return LifecycleService(engine, clock, lifecycle_settings(config), c.temporary_patterns,
                             c.exempt_chat_ids, c.exempt_titles)
 
 
-def lifecycle_actions(config: Config, engine, bot: Bot, sender: Sender,
+def lifecycle_actions(config: Config, engine, clock: Clock, bot: Bot, sender: Sender,
                       groups: GroupService) -> LifecycleActions:
     """The Telegram side of the lifecycle."""
     return LifecycleActions(
         bot=bot, sender=sender, groups=groups,
-        changes=LifecycleChanges(engine, config.tz, lifecycle_settings(config)),
+        changes=LifecycleChanges(engine, clock, lifecycle_settings(config)),
         language=config.language, admin_chat_id=config.telegram.admin_chat_id,
         secret=derive_secret(config.telegram.callback_secret, config.telegram.token),
         inactive_days=config.lifecycle.inactive_days,
@@ -51,14 +52,16 @@ async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json
         return 2
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
+    clock = clock_from_environment(config.tz)
     try:
-        service = scan_service(config, engine)
+        service = scan_service(config, engine, clock)
         today = as_of or service.today()
         items = await service.scan(today, dry_run=dry_run)
         if not dry_run:
             async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
-                groups = GroupService(engine, config.tz)
-                actions = lifecycle_actions(config, engine, bot, Sender(bot, groups), groups)
+                groups = GroupService(engine, clock)
+                actions = lifecycle_actions(config, engine, clock, bot, Sender(bot, groups),
+                                            groups)
                 await actions.carry_out(items, today)
     finally:
         await engine.dispose()
@@ -83,7 +86,8 @@ async def run_restore(config: Config, chat_id: str, platform: str) -> int:
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
     try:
-        changes = LifecycleChanges(engine, config.tz, lifecycle_settings(config))
+        changes = LifecycleChanges(engine, clock_from_environment(config.tz),
+                                   lifecycle_settings(config))
         key_id = int(chat_id) if platform == "telegram" else chat_id
         _, prior = await changes.restore(key_id, "cli", platform)
     except NotArchived:

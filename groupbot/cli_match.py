@@ -7,6 +7,7 @@ import sys
 
 from telegram import Bot
 
+from groupbot.clock import Clock, clock_from_environment
 from groupbot.config import Config
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.match_candidates import CandidateSettings
@@ -30,10 +31,10 @@ def match_settings(config: Config) -> MatchSettings:
                                      min_shared=m.min_shared))
 
 
-def matching_service(config: Config, engine) -> MatchingService:
+def matching_service(config: Config, engine, clock: Clock) -> MatchingService:
     """The matching use case wired from the config."""
     lexicon = Lexicon.default(config.matching.topics)
-    return MatchingService(engine, config.tz, lexicon, match_settings(config))
+    return MatchingService(engine, clock, lexicon, match_settings(config))
 
 
 def proposal_json(proposal: StoredProposal) -> dict:
@@ -48,7 +49,7 @@ async def run_match(config: Config, *, as_json: bool = False) -> int:
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
     try:
-        run = await matching_service(config, engine).run()
+        run = await matching_service(config, engine, clock_from_environment(config.tz)).run()
     finally:
         await engine.dispose()
     if as_json:
@@ -71,7 +72,8 @@ async def run_unmerge(config: Config, proposal_id: int) -> int:
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
     try:
-        service = MergeService(engine, config.telegram.admins, config.matching.owners_decide)
+        service = MergeService(engine, config.telegram.admins, config.matching.owners_decide,
+                               clock=clock_from_environment(config.tz))
         outcome = await service.revert(proposal_id, None, actor="cli")
     finally:
         await engine.dispose()

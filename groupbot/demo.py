@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
+from groupbot.clock import fixed_clock
 from groupbot.domain.census import parse_row
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.lifecycle import LifecycleSettings
@@ -42,14 +44,15 @@ async def run_demo(groups: int, out: Path | None, language: str = "zh") -> int:
     url = f"sqlite:///{database}"
     await upgrade_async(url)
     engine = make_engine(url)
+    clock = fixed_clock(TZ, datetime.combine(as_of, time(12), TZ))
     try:
         report = ImportReport()
         rows = (parse_row(raw, line) for line, raw in read_rows(census))
-        await CensusService(engine, TZ).import_rows(rows, report)
-        matched = await MatchingService(engine, TZ, Lexicon.default()).run()
-        scan = await LifecycleService(engine, TZ, LifecycleSettings(), TEMPORARY).scan(
+        await CensusService(engine, clock).import_rows(rows, report)
+        matched = await MatchingService(engine, clock, Lexicon.default()).run()
+        scan = await LifecycleService(engine, clock, LifecycleSettings(), TEMPORARY).scan(
             as_of, dry_run=True)
-        digest = await DigestService(engine, TZ).build(as_of)
+        digest = await DigestService(engine, clock).build(as_of)
     finally:
         await engine.dispose()
     verdicts = {v: sum(1 for i in scan if i.verdict == v)

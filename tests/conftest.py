@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 
 import pytest
 from sqlalchemy import text
 
+from groupbot.clock import EPOCH_VARIABLE, NOW_VARIABLE
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade
 from groupbot.storage.tables import Base
@@ -19,6 +21,13 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=[
 ])]
 
 _pg_migrated = False
+
+
+@pytest.fixture(autouse=True)
+def pinned_moment(monkeypatch):
+    """With GROUPBOT_TEST_NOW set, every test starts at that moment and time ticks from there."""
+    if os.environ.get(NOW_VARIABLE):
+        monkeypatch.setenv(EPOCH_VARIABLE, repr(time.time()))  # the clock module's own reading
 
 
 def reset_postgres(url: str) -> None:

@@ -22,6 +22,8 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.clocks import unix_now
+
 DEFAULT_TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuv"
 # PTB sends str params raw and JSON-encodes everything else; these keys are always free text, so
 # JSON-decoding them would wrongly turn e.g. the text "42" into an int.
@@ -213,7 +215,7 @@ class FakeBotApi:
             "sendphoto": self._send_photo,
             "senddocument": self._send_document,
             "editmessagetext": self._edit_text,
-            "editmessagereplymarkup": lambda p: self._message(p, edit_date=int(time.time())),
+            "editmessagereplymarkup": lambda p: self._message(p, edit_date=unix_now()),
             "getchat": self._get_chat,
             "getchatmember": lambda p: self._member(p["chat_id"], p["user_id"]),
             "getchatadministrators": self._get_admins,
@@ -451,7 +453,7 @@ class FakeBotApi:
             mid = _as_int(p["message_id"])
         else:
             mid, self._next_message_id = self._next_message_id, self._next_message_id + 1
-        msg = {"message_id": mid, "date": int(time.time()), "chat": self._chat(p.get("chat_id")),
+        msg = {"message_id": mid, "date": unix_now(), "chat": self._chat(p.get("chat_id")),
                "from": self.bot_user(), **content}
         if p.get("caption") is not None:
             msg["caption"] = p["caption"]
@@ -475,7 +477,7 @@ class FakeBotApi:
     def _edit_text(self, p: dict) -> Any:
         if "inline_message_id" in p:  # Telegram answers True for inline messages
             return True
-        return self._message(p, text=p["text"], edit_date=int(time.time()))
+        return self._message(p, text=p["text"], edit_date=unix_now())
 
     def _get_chat(self, p: dict) -> dict:
         info = {**self._chat(p["chat_id"]), "accent_color_id": 0, "max_reaction_count": 11,
@@ -611,7 +613,7 @@ def message_update(chat: dict, sender: dict | None, *, text: str | None = "hello
                    date: int | None = None, message_id: int | None = None, **extra: Any) -> dict:
     """An Update dict carrying a message; '/...' texts get a bot_command entity."""
     msg: dict[str, Any] = {"message_id": next(_message_ids) if message_id is None else message_id,
-                           "date": int(time.time()) if date is None else date, "chat": chat}
+                           "date": unix_now() if date is None else date, "chat": chat}
     if sender is not None:
         msg["from"] = sender
     if text is not None:
@@ -629,7 +631,7 @@ def command_update(chat: dict, sender: dict, command_text: str, **kw: Any) -> di
 
 def _member_update(key: str, chat: dict, actor: dict, member: dict, old_status: str,
                    new_status: str, date: int | None) -> dict:
-    return {key: {"chat": chat, "from": actor, "date": int(time.time()) if date is None else date,
+    return {key: {"chat": chat, "from": actor, "date": unix_now() if date is None else date,
                   "old_chat_member": member_dict(member, old_status),
                   "new_chat_member": member_dict(member, new_status)}}
 

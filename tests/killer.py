@@ -15,7 +15,9 @@ FORK = multiprocessing.get_context("forkserver")
 FORK.set_forkserver_preload(["groupbot.app", "groupbot.cli", "tests.killer"])
 
 
-def _child(config_path: str, log_path: str) -> None:
+def _child(config_path: str, log_path: str, environment: dict[str, str]) -> None:
+    # The forkserver's environment is from when it started: the test's clock comes explicitly.
+    os.environ.update(environment)
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
@@ -26,7 +28,10 @@ def _child(config_path: str, log_path: str) -> None:
 
 def spawn(config_path, log_path):
     """A running `groupbot run` child (a multiprocessing.Process)."""
-    process = FORK.Process(target=_child, args=(str(config_path), str(log_path)), daemon=True)
+    from tests.clocks import child_environment
+
+    process = FORK.Process(target=_child, args=(str(config_path), str(log_path),
+                                                child_environment()), daemon=True)
     process.start()
     return process
 

@@ -1,13 +1,8 @@
-"""Time helpers shared by every layer: everything stored is UTC."""
+"""Timestamp helpers: everything stored is UTC (the clock itself is groupbot.clock)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
+from datetime import UTC, datetime
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -18,7 +13,3 @@ def as_utc(value: datetime | None) -> datetime | None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
 
-
-def local_today(tz: tzinfo) -> date:
-    """Today's date in the configured time zone."""
-    return utcnow().astimezone(tz).date()

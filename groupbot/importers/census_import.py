@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from groupbot.clock import clock_from_environment
 from groupbot.config import Config
 from groupbot.domain.census import CensusRow, CensusRowError, parse_row
 from groupbot.importers.census_files import (
@@ -39,7 +40,7 @@ async def import_files(config: Config, paths: list[Path], *, show_progress: bool
     """Import every file; returns the exit code (1 when a file could not be read at all)."""
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
-    service = CensusService(engine, config.tz)
+    service = CensusService(engine, clock_from_environment(config.tz))
     console = Console(stderr=True, soft_wrap=True)  # keep each reported line whole
     status = 0
     try:
@@ -97,7 +98,8 @@ async def import_export(engine, config: Config, path: Path, console: Console,
             path.open("rb") as fh:
         task = progress.add_task(path.name, total=size)
         reader = _CountingReader(fh, lambda n: progress.advance(task, n))
-        service = ExportImportService(engine, config.tz, config.digest.working_hours())
+        service = ExportImportService(engine, clock_from_environment(config.tz),
+                                       config.digest.working_hours())
         return await service.import_messages(stream(reader))
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time
 from itertools import islice
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from groupbot.clock import Clock
 from groupbot.domain.census import CensusRow
-from groupbot.domain.clock import as_utc, utcnow
+from groupbot.domain.clock import as_utc
 from groupbot.domain.textnorm import member_key
 from groupbot.storage import census_rows
 from groupbot.storage.group_rows import TELEGRAM, audit_event
@@ -32,9 +33,10 @@ class ImportReport:
 class CensusService:
     """Writes census rows into the inventory, one transaction per chunk."""
 
-    def __init__(self, engine: AsyncEngine, tz: tzinfo):
+    def __init__(self, engine: AsyncEngine, clock: Clock):
         self._engine = engine
-        self._tz = tz
+        self._clock = clock
+        self._tz = clock.tz
 
     async def import_rows(self, rows: Iterable[CensusRow], report: ImportReport,
                           progress: Callable[[int], None] = lambda n: None) -> ImportReport:
@@ -48,7 +50,7 @@ class CensusService:
 
     async def _import_chunk(self, conn: AsyncConnection, chunk: list[CensusRow],
                             report: ImportReport) -> None:
-        now = utcnow()
+        now = self._clock.now()
         stored = await census_rows.existing_groups(conn, [(r.platform, r.chat_id) for r in chunk])
         pks, changed = {}, set()
         for row in chunk:

@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from groupbot.domain.clock import utcnow
+from groupbot.clock import Clock
 from groupbot.storage import coordination_rows as rows
 from groupbot.storage.errors import is_transient
 
@@ -36,9 +36,11 @@ def new_worker_id() -> str:
 class Coordinator:
     """Renews this worker's lease and competes for the scheduler lease every heartbeat."""
 
-    def __init__(self, engine: AsyncEngine, heartbeat: float, worker_id: str | None = None):
+    def __init__(self, engine: AsyncEngine, heartbeat: float, worker_id: str | None = None, *,
+                 clock: Clock):
         self.worker_id = worker_id or new_worker_id()
         self._engine = engine
+        self._clock = clock
         self._heartbeat = heartbeat
         self._ttl = timedelta(seconds=heartbeat * TTL_HEARTBEATS)
         self._leader_until = 0.0
@@ -61,7 +63,7 @@ class Coordinator:
     async def beat(self) -> bool:
         """One heartbeat: renew liveness, take or renew leadership; returns is_leader."""
         started = time.monotonic()
-        now = utcnow()
+        now = self._clock.now()
         async with self._engine.begin() as conn:
             await rows.acquire(conn, f"worker:{self.worker_id}", self.worker_id, now, self._ttl)
             leading = await rows.acquire(conn, LEADER_LEASE, self.worker_id, now, self._ttl)
@@ -106,4 +108,4 @@ class Coordinator:
     async def live_workers(self) -> list[str]:
         """Workers whose leases are current."""
         async with self._engine.connect() as conn:
-            return await rows.live_holders(conn, utcnow())
+            return await rows.live_holders(conn, self._clock.now())

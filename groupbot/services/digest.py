@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from groupbot.clock import Clock
 from groupbot.domain.burden import burden, reduction
-from groupbot.domain.clock import local_today, utcnow
 from groupbot.domain.digest import IN_PLAY, Digest, ProposalLine, iso_week, share
 from groupbot.storage import digest_rows, outbox_rows, proposals
 from groupbot.storage.db import reader
@@ -27,18 +27,19 @@ TABLE_COLUMNS = ("platform", "chat_id", "title", "status", "purpose", "member_co
 class DigestService:
     """Reads the week's figures; builds a Digest (rendering is the adapters' job)."""
 
-    def __init__(self, engine: AsyncEngine, tz: tzinfo, baseline_date: date | None = None,
+    def __init__(self, engine: AsyncEngine, clock: Clock, baseline_date: date | None = None,
                  anonymise: bool = False, top_members: int = 10):
         self._engine = engine
         self._reader = reader(engine)
-        self._tz = tz
+        self._clock = clock
+        self._tz = clock.tz
         self._baseline_date = baseline_date
         self._anonymise = anonymise
         self._top_members = top_members
 
     def today(self) -> date:
         """The local date."""
-        return local_today(self._tz)
+        return self._clock.today()
 
     async def table_csv(self, as_of: date) -> bytes:
         """The full table of groups as CSV (UTF-8 with BOM, so Excel shows Chinese right)."""
@@ -58,9 +59,10 @@ class DigestService:
         Returns the outbox ids to deliver, or None when the week was already taken.
         """
         async with self._engine.begin() as conn:
-            if not await digest_rows.claim_week(conn, chat_id, week):
+            now = self._clock.now()
+            if not await digest_rows.claim_week(conn, chat_id, week, now):
                 return None
-            return await outbox_rows.add(conn, messages, utcnow())
+            return await outbox_rows.add(conn, messages, now)
 
     def _moment(self, day: date) -> datetime:
         return datetime.combine(day, time(0), self._tz)

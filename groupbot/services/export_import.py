@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from groupbot.clock import Clock
 from groupbot.domain.activity import OFFICE_HOURS, WorkingHours
 from groupbot.domain.clock import as_utc
 from groupbot.domain.events import MembershipChanged, Person
@@ -43,10 +44,11 @@ class ExportReport:
 class ExportImportService:
     """Streams an export into the inventory in batches."""
 
-    def __init__(self, engine: AsyncEngine, tz: tzinfo, hours: WorkingHours = OFFICE_HOURS):
+    def __init__(self, engine: AsyncEngine, clock: Clock, hours: WorkingHours = OFFICE_HOURS):
         self._engine = engine
-        self._tz = tz
-        self._ingest = IngestService(engine, tz, hours)
+        self._clock = clock
+        self._tz = clock.tz
+        self._ingest = IngestService(engine, clock, hours)
 
     async def import_messages(self, messages: Iterable[tuple[ExportChat, dict]],
                               progress: Callable[[int], None] = lambda n: None) -> ExportReport:

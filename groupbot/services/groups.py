@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from groupbot.domain.clock import utcnow
+from groupbot.clock import Clock
 from groupbot.domain.events import GroupStatus
 from groupbot.domain.inventory import (
     ACTIVITY_WINDOW_DAYS,
@@ -29,11 +29,12 @@ class UnknownGroup(LookupError):
 class GroupService:
     """Reads and changes group records; each call is one transaction."""
 
-    def __init__(self, engine: AsyncEngine, tz: tzinfo,
+    def __init__(self, engine: AsyncEngine, clock: Clock,
                  forget: Callable[..., None] = lambda *chat_ids: None):
         self._engine = engine
         self._reader = reader(engine)
-        self._tz = tz
+        self._clock = clock
+        self._tz = clock.tz
         # Ingestion caches group rows; changes made here must reach that cache.
         self._forget = forget
 
@@ -44,7 +45,7 @@ class GroupService:
     async def set_purpose(self, chat_id: int, text: str | None, actor_id: int | None) -> str:
         """Validate and store a group's purpose; raises PurposeError or UnknownGroup."""
         purpose = clean_purpose(text)
-        now = utcnow()
+        now = self._clock.now()
         async with self._engine.begin() as conn:
             key = await group_rows.find_group(conn, chat_id)
             if key is None:
@@ -62,12 +63,13 @@ class GroupService:
         async with self._engine.begin() as conn:
             key = await group_rows.find_group(conn, chat_id)
             if key is not None:
-                await group_rows.update_group(conn, key.pk, utcnow(), **facts)
+                await group_rows.update_group(conn, key.pk, self._clock.now(), **facts)
 
     async def rekey(self, old_chat_id: int, new_chat_id: int) -> bool:
         """Follow a group that Telegram reports as migrated to a new id."""
         async with self._engine.begin() as conn:
-            moved = await rekey_group(conn, old_chat_id, new_chat_id, at=utcnow(), actor=SYSTEM)
+            moved = await rekey_group(conn, old_chat_id, new_chat_id, at=self._clock.now(),
+                                      actor=SYSTEM)
         self._forget(old_chat_id, new_chat_id)
         return moved
 
@@ -76,21 +78,21 @@ class GroupService:
         async with self._engine.begin() as conn:
             key = await group_rows.find_group(conn, chat_id)
             if key is not None:
-                await group_rows.set_status(conn, key, GroupStatus.BOT_REMOVED, at=utcnow(),
-                                            actor=SYSTEM, reason=reason)
+                await group_rows.set_status(conn, key, GroupStatus.BOT_REMOVED,
+                                            at=self._clock.now(), actor=SYSTEM, reason=reason)
         self._forget(chat_id)
 
     async def record(self, chat_id: int | str, now: datetime | None = None) -> GroupRecord | None:
         """One group's inventory record."""
         async with self._reader.connect() as conn:
-            return await inventory.one_record(conn, chat_id, self._since(now or utcnow()))
+            return await inventory.one_record(conn, chat_id, self._since(now or self._clock.now()))
 
     async def inventory(self, now: datetime | None = None) -> list[GroupRecord]:
         """Every registered group."""
         async with self._reader.connect() as conn:
-            return await inventory.all_records(conn, self._since(now or utcnow()))
+            return await inventory.all_records(conn, self._since(now or self._clock.now()))
 
     async def summary(self, now: datetime | None = None) -> InventorySummary:
         """Headline figures of the inventory."""
-        now = now or utcnow()
+        now = now or self._clock.now()
         return summarise_inventory(await self.inventory(now), now)

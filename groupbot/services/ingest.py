@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from groupbot.clock import Clock
 from groupbot.domain.activity import OFFICE_HOURS, ActivityBatch, WorkingHours, summarise
-from groupbot.domain.clock import utcnow
 from groupbot.domain.events import (
     PRESENT_STATUSES,
     BotStatusChanged,
@@ -50,11 +49,12 @@ def user_actor(user_id: int | None) -> str:
 class IngestService:
     """Applies updates exactly once: effects and the new offset commit together."""
 
-    def __init__(self, engine: AsyncEngine, tz: tzinfo, hours: WorkingHours = OFFICE_HOURS):
+    def __init__(self, engine: AsyncEngine, clock: Clock, hours: WorkingHours = OFFICE_HOURS):
         self._engine = engine
         self._hours = hours
         self._reader = reader(engine)
-        self._tz = tz
+        self._clock = clock
+        self._tz = clock.tz
         # Primary keys never change, so caching them saves a lookup per batch; a member's
         # row is rewritten only when they are new or their name changed.
         self._groups: dict[int, GroupKey] = {}
@@ -77,7 +77,7 @@ class IngestService:
             async with self._engine.begin() as conn:
                 await inbox.advance_offset(conn, fetched_with, next_offset)
                 await self._apply(conn, batch)
-                await inbox.add_items(conn, items, utcnow())
+                await inbox.add_items(conn, items, self._clock.now())
         except BaseException:
             # A rolled-back transaction may have cached rows that do not exist.
             self._groups.clear()
@@ -93,11 +93,12 @@ class IngestService:
         unique = list({d.update_id: d for d in deliveries}.values())
         try:
             async with self._engine.begin() as conn:
-                fresh = await inbox.add_receipts(conn, [d.update_id for d in unique], utcnow())
+                fresh = await inbox.add_receipts(conn, [d.update_id for d in unique],
+                                                 self._clock.now())
                 chosen = [d for d in unique if d.update_id in fresh]
                 batch = summarise([e for d in chosen for e in d.events], self._tz, self._hours)
                 await self._apply(conn, batch)
-                await inbox.add_items(conn, [d.item for d in chosen if d.item], utcnow())
+                await inbox.add_items(conn, [d.item for d in chosen if d.item], self._clock.now())
         except BaseException:
             self._groups.clear()
             self._members.clear()
@@ -165,7 +166,7 @@ class IngestService:
         if key is None:
             key = await group_rows.register_group(
                 conn, chat_id=chat.chat_id, title=chat.title or "", chat_type=chat.chat_type,
-                at=utcnow(), actor=actor, via=via)
+                at=self._clock.now(), actor=actor, via=via)
         self._groups[chat.chat_id] = key
         return key
 
@@ -184,7 +185,7 @@ class IngestService:
         return pks
 
     async def _retitle(self, conn: AsyncConnection, key: GroupKey, title: str) -> None:
-        now = utcnow()
+        now = self._clock.now()
         await group_rows.update_group(conn, key.pk, now, title=title[:255])
         await group_rows.audit_event(conn, at=now, actor=SYSTEM, action="title_changed",
                                      group_pk=key.pk, old=key.title, new=title)
@@ -212,13 +213,13 @@ class IngestService:
     async def claim(self, worker_id: str, limit: int = 100) -> list[InboxItem]:
         """Take pending updates for this worker to handle (none another live worker holds)."""
         async with self._engine.begin() as conn:
-            live = await coordination_rows.live_holders(conn, utcnow())
+            live = await coordination_rows.live_holders(conn, self._clock.now())
             return await inbox.claim_items(conn, worker_id, live, limit)
 
     async def claimable(self, worker_id: str, limit: int = 100) -> list[InboxItem]:
         """What `claim` would take, read only: a read-only database can still be looked at."""
         async with self._reader.connect() as conn:
-            live = await coordination_rows.live_holders(conn, utcnow())
+            live = await coordination_rows.live_holders(conn, self._clock.now())
             return await inbox.takeable_items(conn, worker_id, live, limit)
 
     async def pending_count(self) -> int:

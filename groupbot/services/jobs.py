@@ -8,11 +8,10 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from groupbot.domain.clock import utcnow
+from groupbot.clock import Clock
 from groupbot.scheduling import cron_trigger, last_fire
 from groupbot.services.coordination import Coordinator
 from groupbot.storage import coordination_rows as rows
@@ -39,12 +38,13 @@ class JobRunner:
     short (the leader died, or stopped mid-job) is taken over by the next leader.
     """
 
-    def __init__(self, engine: AsyncEngine, coordinator: Coordinator, tz: ZoneInfo,
+    def __init__(self, engine: AsyncEngine, coordinator: Coordinator, clock: Clock,
                  jobs: list[ScheduledJob], on_run: Callable[[str], None] = lambda name: None):
         self._engine = engine
         self._coordinator = coordinator
+        self._clock = clock
         self._jobs = {job.name: job for job in jobs}
-        self._triggers = {job.name: cron_trigger(job.cron, tz) for job in jobs}
+        self._triggers = {job.name: cron_trigger(job.cron, clock.tz) for job in jobs}
         self._running: dict[str, asyncio.Task] = {}
         self._on_run = on_run
         self._closed = False
@@ -81,7 +81,7 @@ class JobRunner:
     async def run_due(self, name: str) -> bool:
         """Run `name` for its latest due time if nobody has; True when it ran to the end."""
         job = self._jobs[name]
-        now = utcnow()
+        now = self._clock.now()
         due = last_fire(self._triggers[name], now, job.grace)
         if due is None:
             return False
@@ -100,7 +100,7 @@ class JobRunner:
             self._failed_at[name] = time.monotonic()
             return False
         async with self._engine.begin() as conn:
-            await rows.finish_run(conn, name, due, utcnow())
+            await rows.finish_run(conn, name, due, self._clock.now())
         return True
 
     def close(self) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 
 from opencc import OpenCC
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from groupbot.domain.clock import as_utc, local_today, utcnow
+from groupbot.clock import Clock
+from groupbot.domain.clock import as_utc
 from groupbot.domain.lifecycle import (
     Action,
     Decision,
@@ -63,7 +64,7 @@ class ScanItem:
 class LifecycleService:
     """Runs the lifecycle rules over every group; each scan is one transaction."""
 
-    def __init__(self, engine: AsyncEngine, tz: tzinfo, settings: LifecycleSettings,
+    def __init__(self, engine: AsyncEngine, clock: Clock, settings: LifecycleSettings,
                  temporary_patterns: tuple[str, ...], exempt_chat_ids: tuple[str, ...] = (),
                  exempt_titles: tuple[str, ...] = ()):
         self._engine = engine
@@ -71,7 +72,8 @@ class LifecycleService:
         self._exempt_titles = re.compile("|".join(f"(?:{t})" for t in exempt_titles)) \
             if exempt_titles else None
         self._reader = reader(engine)
-        self._tz = tz
+        self._clock = clock
+        self._tz = clock.tz
         self._settings = settings
         # Titles may be Traditional: match the patterns in both scripts, cheaply.
         to_traditional = OpenCC("s2t")
@@ -80,7 +82,7 @@ class LifecycleService:
 
     def today(self) -> date:
         """The local date."""
-        return local_today(self._tz)
+        return self._clock.today()
 
     async def scan(self, today: date | None = None, *, dry_run: bool = False) -> list[ScanItem]:
         """Decide on every group; unless dry_run, store the outcome (actions are the caller's)."""
@@ -171,7 +173,7 @@ class LifecycleService:
             updates.append(state)
         if after.status != life.status:
             key = GroupKey(row.id, row.title, life.status)
-            await set_status(conn, key, after.status, at=utcnow(), actor=ACTOR,
+            await set_status(conn, key, after.status, at=self._clock.now(), actor=ACTOR,
                              reason=f"{verdict or 'activity'}: {decision.action.value}")
 
 
@@ -182,9 +184,10 @@ class NotArchived(LookupError):
 class LifecycleChanges:
     """Explicit decisions of people: keep a group, declare it temporary, restore it."""
 
-    def __init__(self, engine: AsyncEngine, tz: tzinfo, settings: LifecycleSettings):
+    def __init__(self, engine: AsyncEngine, clock: Clock, settings: LifecycleSettings):
         self._engine = engine
-        self._tz = tz
+        self._clock = clock
+        self._tz = clock.tz
         self._settings = settings
 
     async def keep(self, chat_id: int | str, reason: str, until: date | None, actor: str,
@@ -196,7 +199,7 @@ class LifecycleChanges:
                 "group_id": key.pk, "exempt": True, "exempt_until": until,
                 "exempt_reason": reason[:500], "due_on": None, "warnings_sent": ""}])
             if key.status in ("active", "warned", "restored"):
-                await set_status(conn, key, "exempt", at=utcnow(), actor=actor,
+                await set_status(conn, key, "exempt", at=self._clock.now(), actor=actor,
                                  reason=f"keep: {reason[:200]}")
         return key
 
@@ -206,15 +209,15 @@ class LifecycleChanges:
         async with self._engine.begin() as conn:
             key = await self._group(conn, chat_id, platform)
             await lifecycle_rows.save_states(conn, [{"group_id": key.pk, "temporary": True}])
-            await update_group(conn, key.pk, utcnow(), expires_on=until)
-            await audit_event(conn, at=utcnow(), actor=actor, action="temporary",
+            await update_group(conn, key.pk, self._clock.now(), expires_on=until)
+            await audit_event(conn, at=self._clock.now(), actor=actor, action="temporary",
                               group_pk=key.pk, until=until.isoformat())
         return key
 
     async def restore(self, chat_id: int | str, actor: str,
                       platform: str = "telegram") -> tuple[GroupKey, str | None]:
         """Bring an archived group back; returns it and the permissions it had before."""
-        today = local_today(self._tz)
+        today = self._clock.today()
         async with self._engine.begin() as conn:
             key = await self._group(conn, chat_id, platform)
             if key.status != "archived":
@@ -225,7 +228,8 @@ class LifecycleChanges:
             await lifecycle_rows.save_states(conn, [{
                 "group_id": key.pk, "restored_until": back.restored_until, "due_on": None,
                 "warnings_sent": "", "approved": False}])
-            await set_status(conn, key, "restored", at=utcnow(), actor=actor, reason="restore")
+            await set_status(conn, key, "restored", at=self._clock.now(), actor=actor,
+                             reason="restore")
         return key, state.prior_permissions if state else None
 
     async def remember_permissions(self, group_pk: int, permissions: str) -> None:
@@ -241,11 +245,11 @@ class LifecycleChanges:
                 "group_id": group_pk, "exempt": True, "exempt_until": None,
                 "exempt_reason": "archive refused by an admin", "due_on": None,
                 "warnings_sent": "", "last_verdict": None}])
-            await audit_event(conn, at=utcnow(), actor=actor, action="archive_refused",
+            await audit_event(conn, at=self._clock.now(), actor=actor, action="archive_refused",
                               group_pk=group_pk)
             key = await key_by_pk(conn, group_pk)
             if key.status in ("active", "warned", "restored"):
-                await set_status(conn, key, "exempt", at=utcnow(), actor=actor,
+                await set_status(conn, key, "exempt", at=self._clock.now(), actor=actor,
                                  reason="archive refused")
 
     async def approve_archive(self, group_pk: int) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta, tzinfo
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from groupbot.domain.clock import local_today, utcnow
+from groupbot.clock import Clock
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.match_features import Corpus, build_corpus
 from groupbot.domain.matching import MatchSettings, Proposal, propose
@@ -29,11 +29,12 @@ class MatchRun:
 class MatchingService:
     """Loads groups, runs the matcher in a worker thread, stores proposals."""
 
-    def __init__(self, engine: AsyncEngine, tz: tzinfo, lexicon: Lexicon,
+    def __init__(self, engine: AsyncEngine, clock: Clock, lexicon: Lexicon,
                  settings: MatchSettings | None = None):
         self._engine = engine
         self._reader = reader(engine)
-        self._tz = tz
+        self._clock = clock
+        self._tz = clock.tz
         self._lexicon = lexicon
         self._settings = settings or MatchSettings()
 
@@ -42,7 +43,7 @@ class MatchingService:
         corpus, pks, fingerprints = await self._load()
         found = await asyncio.to_thread(propose, corpus, self._lexicon, self._settings)
         ids, new = [], set()
-        now = utcnow()
+        now = self._clock.now()
         async with self._engine.begin() as conn:
             for proposal in found:
                 group_pks = tuple(pks[g] for g in proposal.groups)
@@ -63,7 +64,7 @@ class MatchingService:
             return await proposals.load(conn, status="pending")
 
     async def _load(self) -> tuple[Corpus, list[int], list[str]]:
-        since = local_today(self._tz) - timedelta(days=29)
+        since = self._clock.today() - timedelta(days=29)
         async with self._reader.connect() as conn:
             rows = await match_input.groups_in_play(conn, since)
             identities = await match_input.member_identities(conn)

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from groupbot.domain.clock import utcnow
+from groupbot.clock import Clock
 from groupbot.domain.events import GroupStatus
 from groupbot.services.ingest import user_actor
 from groupbot.storage import outbox_rows, proposals
@@ -52,8 +52,10 @@ class Outcome:
 class MergeService:
     """Decisions on proposals; each is one transaction, and each acts once."""
 
-    def __init__(self, engine: AsyncEngine, admins: tuple[int, ...], owners_decide: bool):
+    def __init__(self, engine: AsyncEngine, admins: tuple[int, ...], owners_decide: bool, *,
+                 clock: Clock):
         self._engine = engine
+        self._clock = clock
         self._reader = reader(engine)
         self._admins = frozenset(admins)
         self._owners_decide = owners_decide
@@ -72,7 +74,7 @@ class MergeService:
         An executed merge's `notices` (announcements to the absorbed groups) are stored in the
         same transaction, so a crash cannot leave a merge unannounced.
         """
-        now = utcnow()
+        now = self._clock.now()
         async with self._engine.begin() as conn:
             found = await proposals.load(conn, [proposal_id])
             if not found:
@@ -120,7 +122,7 @@ class MergeService:
     async def revert(self, proposal_id: int, user_id: int | None, actor: str | None = None
                      ) -> Outcome:
         """Undo an executed merge: every absorbed group gets its previous state back."""
-        now = utcnow()
+        now = self._clock.now()
         actor = actor or user_actor(user_id)
         async with self._engine.begin() as conn:
             found = await proposals.load(conn, [proposal_id])
@@ -148,11 +150,11 @@ class MergeService:
     async def due_read_only(self, grace: timedelta) -> list:
         """Absorbed groups whose grace period is over and that are not read-only yet."""
         async with self._reader.connect() as conn:
-            return await proposals.due_read_only(conn, utcnow() - grace)
+            return await proposals.due_read_only(conn, self._clock.now() - grace)
 
     async def made_read_only(self, proposal_id: int, group_pk: int, permissions: str) -> None:
         """Remember the permissions a group had before it was made read-only."""
-        now = utcnow()
+        now = self._clock.now()
         async with self._engine.begin() as conn:
             await proposals.remember_prior(conn, proposal_id, group_pk, permissions=permissions,
                                            read_only_at=now)

@@ -103,10 +103,10 @@ async def week_activity(conn: AsyncConnection, since: date, until: date) -> list
     return list(rows)
 
 
-async def claim_week(conn: AsyncConnection, chat_id: int, week: str) -> bool:
+async def claim_week(conn: AsyncConnection, chat_id: int, week: str, at: datetime) -> bool:
     """Claim this week's digest for a chat; False when it was already claimed (sent)."""
     result = await conn.execute(upsert(conn, state).values(
-        key=f"digest.{chat_id}.{week}", value=datetime.now().isoformat())
+        key=f"digest.{chat_id}.{week}", value=at.isoformat())
         .on_conflict_do_nothing(index_elements=[state.c.key]))
     return result.rowcount == 1
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, TelegramError, TimedOut
 
-from groupbot.domain.clock import utcnow
+from groupbot.clock import Clock
 from groupbot.services.coordination import Coordinator
 from groupbot.storage import coordination_rows, outbox_rows
 from groupbot.storage.outbox_rows import Outgoing, Stored
@@ -26,8 +26,10 @@ LINK = "{link}"
 class Courier:
     """Stores messages with an action and delivers them, at least once and in order."""
 
-    def __init__(self, engine: AsyncEngine, sender: Sender, coordinator: Coordinator):
+    def __init__(self, engine: AsyncEngine, sender: Sender, coordinator: Coordinator,
+                 clock: Clock):
         self._engine = engine
+        self._clock = clock
         self._sender = sender
         self._coordinator = coordinator
         self._sweeping: asyncio.Task | None = None
@@ -42,7 +44,7 @@ class Courier:
     async def send_now(self, messages: list[Outgoing]) -> int:
         """Store and deliver messages that belong to no other transaction."""
         async with self._engine.begin() as conn:
-            ids = await outbox_rows.add(conn, messages, utcnow())
+            ids = await outbox_rows.add(conn, messages, self._clock.now())
         return await self.deliver(ids)
 
     async def sweep(self) -> None:
@@ -53,7 +55,7 @@ class Courier:
 
     async def _sweep(self) -> None:
         try:
-            now = utcnow()
+            now = self._clock.now()
             async with self._engine.begin() as conn:
                 live = await coordination_rows.live_holders(conn, now)
                 rows = await outbox_rows.claim_stranded(

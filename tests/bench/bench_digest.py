@@ -23,6 +23,7 @@ from groupbot.storage.activity import group_activity, members, memberships
 from groupbot.storage.db import make_engine
 from groupbot.storage.group_rows import groups
 from groupbot.storage.migrate import upgrade_async
+from tests.clocks import suite_clock
 
 TZ = ZoneInfo("Asia/Shanghai")
 AS_OF = date(2026, 11, 20)
@@ -81,7 +82,7 @@ async def in_python(url: str) -> float:
 
 async def digest_seconds(url: str) -> tuple[float, float]:
     engine = make_engine(url)
-    service = DigestService(engine, TZ)
+    service = DigestService(engine, suite_clock(TZ))
     started = time.perf_counter()
     digest = await service.build(AS_OF)
     built = time.perf_counter() - started

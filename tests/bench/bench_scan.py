@@ -23,6 +23,7 @@ from groupbot.storage.activity import group_activity, member_activity, members
 from groupbot.storage.db import make_engine
 from groupbot.storage.group_rows import groups
 from groupbot.storage.migrate import upgrade_async
+from tests.clocks import suite_clock
 
 TZ = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 11, 20)
@@ -78,7 +79,8 @@ async def per_group_queries(url: str, sample: int) -> float:
 
 async def timed_scan(url: str, dry_run: bool) -> tuple[float, int]:
     engine = make_engine(url)
-    service = LifecycleService(engine, TZ, LifecycleSettings(), ("临时", "专班", "迎检"))
+    service = LifecycleService(engine, suite_clock(TZ), LifecycleSettings(),
+                               ("临时", "专班", "迎检"))
     started = time.perf_counter()
     items = await service.scan(TODAY, dry_run=dry_run)
     seconds = time.perf_counter() - started

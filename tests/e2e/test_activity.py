@@ -2,11 +2,11 @@
 
 import asyncio
 import json
-import time
 
 from sqlalchemy import select
 
 from groupbot.storage.tables import InboxUpdate, Member, MemberActivity
+from tests.clocks import unix_now
 from tests.e2e.conftest import ADMIN_ID, OWNER
 from tests.fakebot import (
     bot_user_dict,
@@ -40,7 +40,7 @@ async def test_messages_count_and_no_text_is_stored(bot, work_group):
 
 async def test_backdated_messages_fall_outside_the_window(bot, work_group):
     await bot.add_to_group(work_group)
-    old = int(time.time()) - 40 * 86400
+    old = unix_now() - 40 * 86400
     await bot.push(message_update(work_group, OWNER, text="x", date=old),
                    message_update(work_group, OWNER, text="y"))
     assert (await bot.record(-1001)).messages_30d == 1

@@ -1,6 +1,7 @@
 """The digest through the real bot: /digest, exactly once per week, catch-up after downtime."""
 
 from groupbot.config import ScheduleConfig
+from tests.clocks import suite_clock
 from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID
 from tests.fakebot import command_update, group, message_update, user
 
@@ -39,12 +40,12 @@ async def test_exactly_one_weekly_digest_across_restarts(start_bot, api):
 
 
 async def test_a_digest_missed_while_down_is_sent_once_on_restart(start_bot, api):
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     bot = await start_bot(schedule=ScheduleConfig(digest_cron="0 0 * * 1"))  # Monday 00:00
     await active_district(bot)
     digests, jobs = bot.runtime.digests, bot.runtime.jobs
-    last_week = datetime.now(digests.tz) - timedelta(days=7)
+    last_week = suite_clock(digests.tz).local_now() - timedelta(days=7)
     assert not await digests.weekly(last_week)  # a missed digest whose week is over stays unsent
     for _ in range(2):
         assert await bot.runtime.coordinator.beat()  # a heartbeat that finds it leading…

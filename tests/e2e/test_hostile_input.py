@@ -18,6 +18,7 @@ from groupbot.app import build_runtime, serve
 from groupbot.config import ClusterConfig, Config, DatabaseConfig, TelegramConfig
 from groupbot.storage.tables import Group, MergeProposal
 from groupbot.telegram.callbacks import derive_secret, sign
+from tests.clocks import unix_now
 from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID
 from tests.fakebot import (
     FakeBotApi,
@@ -107,7 +108,7 @@ def state(bot: BackgroundBot) -> tuple:
 def tap(data: str, chat_id: int = ADMIN_CHAT) -> dict:
     return {"callback_query": {"id": f"cq{time.monotonic_ns()}", "from": ADMIN,
                                "chat_instance": "ci", "data": data,
-                               "message": {"message_id": 1, "date": int(time.time()),
+                               "message": {"message_id": 1, "date": unix_now(),
                                            "chat": group(chat_id, "管理")}}}
 
 

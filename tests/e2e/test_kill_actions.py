@@ -27,6 +27,7 @@ from groupbot.config import load_config
 from groupbot.storage.tables import AuditLog, Group, MergeProposal, OutboxMessage
 from groupbot.telegram import callbacks
 from tests import killer
+from tests.clocks import pin, suite_clock, unix_now
 from tests.db_helpers import fetch
 from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID
 from tests.e2e.test_kill_restart import Feeder, totals
@@ -36,6 +37,7 @@ from tests.fakebot import FakeBotApi, group, message_update, user
 KILLS = {"sqlite": 50, "postgresql": 10}
 HEARTBEAT = 0.1
 SENDS = ("sendmessage", "sendphoto", "senddocument")
+MIDWEEK = "2026-11-25T12:00:00+08:00"  # a Wednesday
 NETWORK_DELAY = 0.06  # on the way to Telegram, in the digest test
 IN_FLIGHT = 0.1
 
@@ -183,7 +185,7 @@ def tap(data: str) -> dict:
     """The admin taps Approve in a private chat with the bot (no per-group send limit there)."""
     return {"callback_query": {"id": f"cq{time.monotonic_ns()}", "from": user(ADMIN_ID, "督导"),
                                "chat_instance": "ci", "data": data,
-                               "message": {"message_id": 1, "date": int(time.time()),
+                               "message": {"message_id": 1, "date": unix_now(),
                                            "chat": {"id": ADMIN_ID, "type": "private",
                                                     "first_name": "督导"}}}}
 
@@ -229,15 +231,15 @@ async def _outbox_drains(db_url: str, timeout: float = 30) -> bool:
     return False
 
 
-def digest_crons(rounds: int, now: datetime) -> list[str] | None:
-    """A distinct due minute per round, all earlier this ISO week (None early on a Monday)."""
+def digest_crons(rounds: int, now: datetime) -> list[str]:
+    """A distinct due minute per round, all earlier this ISO week (the tests run midweek)."""
     dues = [now - timedelta(minutes=i + 1) for i in range(rounds)]
-    if dues[-1].isocalendar()[:2] != now.isocalendar()[:2]:
-        return None
+    assert dues[-1].isocalendar()[:2] == now.isocalendar()[:2], "pin the test midweek"
     return [f"{d.minute} {d.hour} * * {d.isoweekday() % 7}" for d in dues]
 
 
-async def test_sigkill_during_digest_send(start_bot, api, db_url, tmp_path):
+async def test_sigkill_during_digest_send(start_bot, api, db_url, tmp_path, monkeypatch):
+    pin(monkeypatch, MIDWEEK)  # whatever the real weekday, the week has room for each due time
     rng = random.Random(seed())
     bot = await start_bot()
     for i in range(3):
@@ -248,9 +250,7 @@ async def test_sigkill_during_digest_send(start_bot, api, db_url, tmp_path):
     tz = bot.runtime.config.tz
     bot.stop.set()
     await bot.task
-    crons = digest_crons(rounds(db_url), datetime.now(tz))
-    if crons is None:
-        pytest.skip("too early in the ISO week for distinct due times")
+    crons = digest_crons(rounds(db_url), suite_clock(tz).local_now())
     for method in ("sendPhoto", "sendMessage", "sendDocument"):  # a slow network on the way
         api.inject_delay(method, NETWORK_DELAY, times=10_000, before_record=True)
     log = tmp_path / "bot.log"
@@ -309,10 +309,9 @@ def assert_whole_digest(api: FakeBotApi, chat_id: int) -> None:
 
 
 @pytest.mark.parametrize("grace", [60, 0])
-def test_sigterm_mid_job_finishes_or_resumes_once(sqlite_url, tmp_path, grace):
-    cron = digest_crons(1, datetime.now(load_config(None).tz))
-    if cron is None:
-        pytest.skip("too early in the ISO week")
+def test_sigterm_mid_job_finishes_or_resumes_once(sqlite_url, tmp_path, grace, monkeypatch):
+    pin(monkeypatch, MIDWEEK)
+    cron = digest_crons(1, suite_clock(load_config(None).tz).local_now())
     admin = -6000
     log = tmp_path / "bot.log"
     with FakeBotApi() as api:

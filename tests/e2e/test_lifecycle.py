@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from groupbot.storage.inbox import state as bot_state
 from groupbot.storage.sqlx import upsert
+from tests.clocks import unix_now
 from tests.e2e.conftest import ADMIN_CHAT, OWNER
 from tests.fakebot import command_update, group, message_update, user
 
@@ -35,7 +36,7 @@ async def setup(bot):
         bot.api.set_chat(chat["id"], title=chat["title"], member_count=9,
                          permissions={"can_send_messages": True, "can_send_polls": True})
         await bot.add_to_group(chat)
-    long_ago = int(time.time()) - 100 * DAY
+    long_ago = unix_now() - 100 * DAY
     await bot.push(*[message_update(chat, user(30 + i, f"网格员{i}"), text="x", date=long_ago)
                      for chat in (ZOMBIE, QUIET) for i in range(3)])
     await begin_policy_days_ago(bot, 60)
@@ -108,7 +109,7 @@ async def test_approval_mode_asks_once_and_only_admins_decide(start_bot):
     def tap(who, data):
         return {"callback_query": {"id": f"q{time.monotonic_ns()}", "from": who,
                                    "chat_instance": "c", "data": data,
-                                   "message": {"message_id": 1, "date": int(time.time()),
+                                   "message": {"message_id": 1, "date": unix_now(),
                                                "chat": admin_chat}}}
 
     await bot.push(tap(user(5, "路人"), ok))

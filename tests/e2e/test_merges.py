@@ -2,6 +2,7 @@
 
 import time
 
+from tests.clocks import unix_now
 from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID, OWNER
 from tests.fakebot import command_update, group, message_update, user
 
@@ -16,7 +17,7 @@ ADMIN_GROUP = group(ADMIN_CHAT, "groupbot 管理")
 def tap(api, who: dict, data: str, message_id: int) -> dict:
     return {"callback_query": {"id": f"cq{time.monotonic_ns()}", "from": who,
                                "chat_instance": "ci", "data": data,
-                               "message": {"message_id": message_id, "date": int(time.time()),
+                               "message": {"message_id": message_id, "date": unix_now(),
                                            "chat": ADMIN_GROUP}}}
 
 

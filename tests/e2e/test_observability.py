@@ -1,10 +1,12 @@
 """/healthz and /metrics of a running bot."""
 
 import socket
+from datetime import datetime, time
 
 import httpx
 
 from groupbot.config import ObservabilityConfig
+from tests.clocks import SHANGHAI, pin, suite_clock
 from tests.fakebot import group, message_update, user
 
 WORK = group(-1051, "涌金门社区网格群")
@@ -16,7 +18,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def test_health_and_metrics(start_bot):
+async def test_health_and_metrics(start_bot, monkeypatch):
+    # Just after the nightly prune's 03:00, whatever the hour the suite runs at.
+    pin(monkeypatch, datetime.combine(suite_clock().today(), time(3, 0, 30), SHANGHAI))
     port = free_port()
     bot = await start_bot(observability=ObservabilityConfig(enabled=True, port=port))
     await bot.add_to_group(WORK)

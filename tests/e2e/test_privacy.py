@@ -1,7 +1,6 @@
 """/forgetme removes a person everywhere but keeps anonymous counts; retention prunes."""
 
 import json
-import time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from groupbot.storage.tables import (
     MemberActivity,
     Membership,
 )
+from tests.clocks import unix_now
 from tests.e2e.conftest import ADMIN_ID, OWNER
 from tests.fakebot import command_update, group, message_update, user
 
@@ -49,7 +49,7 @@ async def test_forgetme_in_private_removes_the_person_everywhere(bot):
 
 async def test_retention_prunes_old_days(bot):
     await bot.add_to_group(WORK)
-    old = int(time.time()) - 400 * 86400
+    old = unix_now() - 400 * 86400
     await bot.push(message_update(WORK, OWNER, text="old", date=old),
                    message_update(WORK, OWNER, text="new"))
     bot.runtime.privacy.retention_days = 365
@@ -82,7 +82,7 @@ async def test_no_message_text_anywhere_in_the_database(bot, db_url):
                                   photo=[{"file_id": "p", "file_unique_id": "u", "width": 1,
                                           "height": 1}]),
                    message_update(WORK, OWNER, text=f"{MARK}-reply",
-                                  reply_to_message={"message_id": 1, "date": int(time.time()),
+                                  reply_to_message={"message_id": 1, "date": unix_now(),
                                                     "chat": WORK, "text": f"{MARK}-quoted"}),
                    command_update(WORK, OWNER, f"/status {MARK}-argument"),
                    command_update(WORK, OWNER, f"/nosuchcommand {MARK}-unknown"),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from groupbot.storage.tables import Group, Lifecycle, MergeProposal
 from groupbot.telegram import callbacks
+from tests.clocks import unix_now
 from tests.db_helpers import fetch
 from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID
 from tests.fakebot import (
@@ -118,7 +119,7 @@ async def test_admin_chat_commands_and_merge_taps(start_bot, db_url, status):
     data = callbacks.sign(bot.runtime.merges.secret, "ok", proposal.id, ADMIN_CHAT)
     await bot.push({"callback_query": {"id": f"cq{time.monotonic_ns()}", "from": tapper,
                                        "chat_instance": "ci", "data": data,
-                                       "message": {"message_id": 1, "date": int(time.time()),
+                                       "message": {"message_id": 1, "date": unix_now(),
                                                    "chat": admin_chat}}})
     stored = await row(db_url, select(MergeProposal.status)
                        .where(MergeProposal.id == proposal.id))

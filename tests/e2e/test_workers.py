@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from groupbot.storage.tables import Group, GroupActivity, JobRun, Lease
+from tests.clocks import now
 from tests.db_helpers import fetch
 from tests.fakebot import FakeBotApi, command_update, group, message_update, user
 
@@ -59,9 +60,9 @@ def start(config_path, log_path) -> subprocess.Popen:
 async def leader(db_url: str) -> str | None:
     rows = await fetch(db_url, select(Lease.holder, Lease.expires_at)
                        .where(Lease.name == "scheduler"))
-    from groupbot.domain.clock import as_utc, utcnow
+    from groupbot.domain.clock import as_utc
 
-    return rows[0][0] if rows and as_utc(rows[0][1]) > utcnow() else None
+    return rows[0][0] if rows and as_utc(rows[0][1]) > now() else None
 
 
 async def deliver_all(port: int, updates: list[dict]) -> list[int]:

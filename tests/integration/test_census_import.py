@@ -1,13 +1,13 @@
 """Census import through `groupbot import`: formats, encodings, idempotence, bad rows."""
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 from openpyxl import Workbook
 
 from groupbot.cli import main
 from groupbot.domain.census import CENSUS_COLUMNS
+from tests.clocks import now, suite_clock
 
 ROWS = [
     ["wechat", "wx-001", "【重要】涌金门社区消防安全工作群", "消防台账报送", "王轩",
@@ -128,7 +128,8 @@ def test_match_json_on_a_census_then_unmerge(env, capsys, monkeypatch):
 
     async def approve():
         engine = make_engine(load_config(None).database.url)
-        outcome = await MergeService(engine, (7,), False).decide(proposal["id"], 7, True)
+        outcome = await MergeService(engine, (7,), False, clock=suite_clock()).decide(
+            proposal["id"], 7, True)
         await engine.dispose()
         return outcome.result
 
@@ -153,16 +154,17 @@ def test_executing_a_merge_supersedes_overlapping_proposals(env, capsys):
         async with engine.begin() as conn:  # groups 1 and 2, and groups 2 and 3, both pending
             first, _ = await proposals.record(conn, pks=(1, 2), survivor=1, score=0.9,
                                               reasons=("a",), fingerprint="f1",
-                                              at=datetime.now(UTC))
+                                              at=now())
         async with engine.begin() as conn:
             second = (await conn.execute(proposals.proposals.insert().values(
                 group_key="2,3", fingerprint="f2", status="pending", survivor_id=2,
-                score=0.8, reasons='["b"]', created_at=datetime.now(UTC)).returning(
+                score=0.8, reasons='["b"]', created_at=now()).returning(
                 proposals.proposals.c.id))).scalar_one()
             await conn.execute(proposals.merge_members.insert(),
                                [{"proposal_id": second, "group_id": 2},
                                 {"proposal_id": second, "group_id": 3}])
-        outcome = await MergeService(engine, (7,), False).decide(first, 7, True)
+        outcome = await MergeService(engine, (7,), False, clock=suite_clock()).decide(
+            first, 7, True)
         async with engine.connect() as conn:
             (other,) = await proposals.load(conn, [second])
         await engine.dispose()

@@ -6,7 +6,7 @@ import io
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +17,7 @@ from groupbot.domain.inventory import EXPORT_FIELDS
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
 from groupbot.storage.db import make_engine
+from tests.clocks import now, suite_clock
 from tests.fakebot import FakeBotApi
 from tests.ingest_helpers import commit
 
@@ -25,12 +26,13 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 async def populate(url: str) -> None:
     engine = make_engine(url)
-    ingest, groups = IngestService(engine, TZ), GroupService(engine, TZ)
-    now = datetime.now(UTC)
+    clock = suite_clock(TZ)
+    ingest, groups = IngestService(engine, clock), GroupService(engine, clock)
+    at = now()
     chat = ChatRef(-1001234567890, "涌金门社区消防群", "supergroup")
-    await commit(ingest, [BotStatusChanged(chat, now, "administrator", Person(1, "王轩")),
-                         MessageSeen(chat, now, MessageKind.HUMAN, Person(1, "王轩")),
-                         MessageSeen(chat, now, MessageKind.HUMAN, Person(2, "李娜"))])
+    await commit(ingest, [BotStatusChanged(chat, at, "administrator", Person(1, "王轩")),
+                         MessageSeen(chat, at, MessageKind.HUMAN, Person(1, "王轩")),
+                         MessageSeen(chat, at, MessageKind.HUMAN, Person(2, "李娜"))])
     await groups.set_purpose(chat.chat_id, "消防台账报送", 1)
     await groups.set_facts(chat.chat_id, member_count=25, owner_name="王轩")
     await engine.dispose()

@@ -7,21 +7,26 @@ import time
 from datetime import timedelta
 
 from groupbot.config import Config
-from groupbot.domain.clock import utcnow
 from groupbot.services.coordination import Coordinator
 from groupbot.services.ingest import IngestService
 from groupbot.services.jobs import JobRunner, ScheduledJob
 from groupbot.storage import coordination_rows
 from groupbot.storage.db import make_engine
 from groupbot.storage.inbox import InboxItem
+from tests.clocks import now, suite_clock
 
 HEARTBEAT = 0.3
 EVERY_MINUTE = "* * * * *"
 
 
+def worker(engine, name: str, heartbeat: float) -> Coordinator:
+    """A worker's coordinator on the suite's clock."""
+    return Coordinator(engine, heartbeat, name, clock=suite_clock())
+
+
 async def test_one_leader_and_takeover_within_two_heartbeats(db_url):
     engine = make_engine(db_url)
-    workers = [Coordinator(engine, HEARTBEAT, worker_id=f"w{i}") for i in range(3)]
+    workers = [worker(engine, f"w{i}", HEARTBEAT) for i in range(3)]
     stops = [asyncio.Event() for _ in workers]
     tasks = [asyncio.create_task(w.run(s)) for w, s in zip(workers, stops, strict=True)]
     await asyncio.sleep(HEARTBEAT * 2)
@@ -46,7 +51,7 @@ async def test_one_leader_and_takeover_within_two_heartbeats(db_url):
 
 async def test_a_clean_stop_hands_over_at_once(db_url):
     engine = make_engine(db_url)
-    first, second = Coordinator(engine, 60, "a"), Coordinator(engine, 60, "b")
+    first, second = worker(engine, "a", 60), worker(engine, "b", 60)
     assert await first.beat() and not await second.beat()
     await first.release()
     assert await second.beat()
@@ -56,12 +61,12 @@ async def test_a_clean_stop_hands_over_at_once(db_url):
 
 async def test_a_lease_is_renewed_only_by_its_holder(db_url):
     engine = make_engine(db_url)
-    now = utcnow()
+    at = now()
     async with engine.begin() as conn:
-        assert await coordination_rows.acquire(conn, "x", "a", now, timedelta(seconds=5))
-        assert not await coordination_rows.acquire(conn, "x", "b", now, timedelta(seconds=5))
-        assert await coordination_rows.acquire(conn, "x", "a", now, timedelta(seconds=5))
-        later = now + timedelta(seconds=6)
+        assert await coordination_rows.acquire(conn, "x", "a", at, timedelta(seconds=5))
+        assert not await coordination_rows.acquire(conn, "x", "b", at, timedelta(seconds=5))
+        assert await coordination_rows.acquire(conn, "x", "a", at, timedelta(seconds=5))
+        later = at + timedelta(seconds=6)
         assert await coordination_rows.acquire(conn, "x", "b", later, timedelta(seconds=5))
     await engine.dispose()
 
@@ -72,13 +77,13 @@ def _runner(engine, coordinator, runs: list, *, fail: bool = False):
         if fail:
             raise RuntimeError("boom")
     job = ScheduledJob("tick", EVERY_MINUTE, timedelta(minutes=5), action)
-    return JobRunner(engine, coordinator, Config().tz, [job])
+    return JobRunner(engine, coordinator, suite_clock(Config().tz), [job])
 
 
 async def test_each_due_time_runs_once_across_workers(db_url):
     engine = make_engine(db_url)
     runs: list = []
-    a, b = Coordinator(engine, 60, "a"), Coordinator(engine, 60, "b")
+    a, b = worker(engine, "a", 60), worker(engine, "b", 60)
     assert await a.beat()
     b._leader_until = time.monotonic() + 60  # both believe they lead, as during a handover
     results = await asyncio.gather(_runner(engine, a, runs).run_due("tick"),
@@ -91,7 +96,7 @@ async def test_each_due_time_runs_once_across_workers(db_url):
 async def test_a_run_cut_short_is_taken_over_once_its_holder_is_gone(db_url):
     engine = make_engine(db_url)
     runs: list = []
-    dead, heir = Coordinator(engine, 60, "dead"), Coordinator(engine, 60, "heir")
+    dead, heir = worker(engine, "dead", 60), worker(engine, "heir", 60)
     assert await dead.beat()
     assert not await _runner(engine, dead, runs, fail=True).run_due("tick")  # died mid-run
     heir._leader_until = time.monotonic() + 60
@@ -105,7 +110,7 @@ async def test_a_run_cut_short_is_taken_over_once_its_holder_is_gone(db_url):
 async def test_a_failing_run_is_retried_a_bounded_number_of_times(db_url):
     engine = make_engine(db_url)
     runs: list = []
-    leader = Coordinator(engine, 60, "a")
+    leader = worker(engine, "a", 60)
     assert await leader.beat()
     runner = _runner(engine, leader, runs, fail=True)
     for _ in range(5):
@@ -117,7 +122,7 @@ async def test_a_failing_run_is_retried_a_bounded_number_of_times(db_url):
 async def test_a_follower_does_not_run_jobs(db_url):
     engine = make_engine(db_url)
     runs: list = []
-    leader, follower = Coordinator(engine, 60, "a"), Coordinator(engine, 60, "b")
+    leader, follower = worker(engine, "a", 60), worker(engine, "b", 60)
     assert await leader.beat() and not await follower.beat()
     assert _runner(engine, follower, runs).fire("tick") is None
     await _runner(engine, leader, runs).fire("tick")
@@ -127,10 +132,10 @@ async def test_a_follower_does_not_run_jobs(db_url):
 
 async def test_inbox_updates_are_claimed_by_one_worker_each(db_url):
     engine = make_engine(db_url)
-    ingest = IngestService(engine, Config().tz)
+    ingest = IngestService(engine, suite_clock(Config().tz))
     items = [InboxItem(i, "message", {"update_id": i}) for i in range(1, 41)]
     await ingest.commit([], items, None, 41)
-    a, b = Coordinator(engine, 60, "a"), Coordinator(engine, 60, "b")
+    a, b = worker(engine, "a", 60), worker(engine, "b", 60)
     await a.beat()
     await b.beat()
     first, second = await asyncio.gather(ingest.claim("a", 25), ingest.claim("b", 25))

@@ -10,6 +10,7 @@ from groupbot.services.digest import DigestService
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
 from groupbot.storage.db import make_engine
+from tests.clocks import suite_clock
 from tests.ingest_helpers import commit
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -26,7 +27,7 @@ def at(day: int, hour: int) -> datetime:
 @pytest.fixture
 async def world(db_url):
     engine = make_engine(db_url)
-    ingest = IngestService(engine, TZ)
+    ingest = IngestService(engine, suite_clock(TZ))
     events = [MessageSeen(A, at(18, 10), MessageKind.HUMAN, WANG),  # Wednesday, office hours
               MessageSeen(A, at(18, 21), MessageKind.HUMAN, LI),  # Wednesday evening
               MessageSeen(B, at(14, 11), MessageKind.HUMAN, WANG),  # Saturday
@@ -34,13 +35,13 @@ async def world(db_url):
     events += [MessageSeen(C, at(19, 9), MessageKind.HUMAN, WANG, photo=i < 6)
                for i in range(10)]
     await commit(ingest, events)
-    await GroupService(engine, TZ).mark_bot_removed(-1002, "test")
+    await GroupService(engine, suite_clock(TZ)).mark_bot_removed(-1002, "test")
     yield engine
     await engine.dispose()
 
 
 async def test_known_world(world):
-    digest = await DigestService(world, TZ).build(FRIDAY)
+    digest = await DigestService(world, suite_clock(TZ)).build(FRIDAY)
     assert digest.week == "2026-W47"
     assert digest.by_status == {"active": 2, "bot_removed": 1}
     assert (digest.total, digest.in_play, digest.baseline) == (3, 2, 3)
@@ -53,7 +54,7 @@ async def test_known_world(world):
 
 
 async def test_baseline_date_and_anonymised_members(world):
-    service = DigestService(world, TZ, baseline_date=date(2020, 1, 1), anonymise=True)
+    service = DigestService(world, suite_clock(TZ), baseline_date=date(2020, 1, 1), anonymise=True)
     digest = await service.build(FRIDAY)
     assert digest.baseline == 0 and digest.reduction is None
     assert all("王轩" not in name for name, _ in digest.burden.top)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from groupbot.cli import main
 from groupbot.storage.db import make_engine
 from groupbot.storage.tables import AuditLog, InboxUpdate, Member
+from tests.clocks import now, suite_clock, unix_now
 
 SECRET = "机密的会议内容"
 
@@ -107,8 +108,6 @@ def test_full_export_older_variant_and_idempotence(env, capsys):
 
 
 def test_live_activity_is_not_counted_twice(env, db_url, capsys):
-    import time
-    from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
     from groupbot.domain.events import ChatRef, MessageKind, MessageSeen, Person
@@ -117,19 +116,19 @@ def test_live_activity_is_not_counted_twice(env, db_url, capsys):
 
     async def bot_sees_it_live_from_now():
         engine = make_engine(db_url)
-        ingest = IngestService(engine, ZoneInfo("Asia/Shanghai"))
+        ingest = IngestService(engine, suite_clock(ZoneInfo("Asia/Shanghai")))
         chat = ChatRef(-1001234567890, "涌金门社区消防群", "supergroup")
-        await commit(ingest, [MessageSeen(chat, datetime.now(UTC), MessageKind.HUMAN,
+        await commit(ingest, [MessageSeen(chat, now(), MessageKind.HUMAN,
                                           Person(12, "李娜"))])
         await engine.dispose()
 
     asyncio.run(bot_sees_it_live_from_now())
-    now = int(time.time())
+    moment = unix_now()
     later_export = {"name": "涌金门社区消防群", "type": "private_supergroup", "id": 1234567890,
-                    "messages": [msg(1, 11, "王轩", now - 86400 * 3),
-                                 msg(2, 12, "李娜", now - 86400 * 2),
-                                 msg(3, 12, "李娜", now + 60),  # the bot already counted these
-                                 msg(4, 11, "王轩", now + 120)]}
+                    "messages": [msg(1, 11, "王轩", moment - 86400 * 3),
+                                 msg(2, 12, "李娜", moment - 86400 * 2),
+                                 msg(3, 12, "李娜", moment + 60),  # the bot already counted these
+                                 msg(4, 11, "王轩", moment + 120)]}
     assert main(["import", write(env / "result.json", later_export)]) == 0
     out = capsys.readouterr().out
     assert "2 messages imported" in out and "2 seen live" in out

@@ -20,10 +20,11 @@ from groupbot.services.ingest import IngestService
 from groupbot.storage.db import make_engine
 from groupbot.storage.inbox import InboxItem, OffsetMoved
 from groupbot.storage.tables import AuditLog, Group, GroupActivity, InboxUpdate, Member
+from tests.clocks import now, suite_clock
 from tests.ingest_helpers import commit
 
 TZ = ZoneInfo("Asia/Shanghai")
-NOW = datetime.now(UTC).replace(microsecond=0)
+NOW = now().replace(microsecond=0)
 CHAT = ChatRef(-1001, "消防工作群", "supergroup")
 ALICE, BOB = Person(1, "王轩", "wx"), Person(2, "李娜")
 
@@ -31,7 +32,7 @@ ALICE, BOB = Person(1, "王轩", "wx"), Person(2, "李娜")
 @pytest.fixture
 async def services(db_url):
     engine = make_engine(db_url)
-    yield IngestService(engine, TZ), GroupService(engine, TZ), engine
+    yield IngestService(engine, suite_clock(TZ)), GroupService(engine, suite_clock(TZ)), engine
     await engine.dispose()
 
 

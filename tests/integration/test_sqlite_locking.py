@@ -1,13 +1,13 @@
 """Concurrent read-then-write transactions on one SQLite file never fail with 'locked'."""
 
 import asyncio
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from groupbot.domain.events import ChatRef, MessageKind, MessageSeen, Person
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
 from groupbot.storage.db import make_engine
+from tests.clocks import now, suite_clock
 from tests.ingest_helpers import commit
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -15,14 +15,14 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 async def test_two_processes_worth_of_writers(sqlite_url):
     engines = [make_engine(sqlite_url) for _ in range(2)]  # as two workers would have
-    ingests = [IngestService(e, TZ) for e in engines]
-    groups = [GroupService(e, TZ) for e in engines]
+    ingests = [IngestService(e, suite_clock(TZ)) for e in engines]
+    groups = [GroupService(e, suite_clock(TZ)) for e in engines]
     chat = ChatRef(-1001, "群", "supergroup")
-    await commit(ingests[0], [MessageSeen(chat, datetime.now(UTC), MessageKind.HUMAN,
+    await commit(ingests[0], [MessageSeen(chat, now(), MessageKind.HUMAN,
                                          Person(1, "a"))])
 
     async def write(i: int) -> None:
-        event = MessageSeen(chat, datetime.now(UTC), MessageKind.HUMAN, Person(i % 7 + 1, "p"))
+        event = MessageSeen(chat, now(), MessageKind.HUMAN, Person(i % 7 + 1, "p"))
         await commit(ingests[i % 2], [event])
         await groups[i % 2].set_purpose(-1001, f"用途{i}", i)  # reads, then writes
 
