@@ -122,7 +122,7 @@ RULES: dict[Action, Rule] = {
     Action.DECLARE_TEMPORARY: Rule(Place.GROUP, GROUP_MANAGERS),
     Action.RESTORE: Rule(Place.GROUP, GROUP_MANAGERS),
     Action.STATUS: Rule(Place.GROUP, EVERYONE),
-    Action.SIMILAR: Rule(Place.ANYWHERE, EVERYONE),
+    Action.SIMILAR: Rule(Place.GROUP, EVERYONE),
     Action.SCAN: Rule(Place.ADMIN_CHAT, ADMINS),
     Action.MATCH: Rule(Place.ADMIN_CHAT, ADMINS),
     Action.LIST_MERGES: Rule(Place.ADMIN_CHAT, ADMINS),
