@@ -32,6 +32,7 @@ from groupbot.services.privacy import PrivacyService
 from groupbot.storage.db import make_engine
 from groupbot.storage.errors import is_transient
 from groupbot.storage.migrate import upgrade_async
+from groupbot.telegram.authority import Authority
 from groupbot.telegram.callbacks import derive_secret
 from groupbot.telegram.courier import Courier
 from groupbot.telegram.digest_handlers import DigestHandlers
@@ -105,28 +106,30 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     tg = config.telegram
     courier = Courier(engine, sender, coordinator, clock)
     admins = AdminChecker(application.bot, tg.admins, tg.admin_cache_seconds)
+    # One door for every command and button: the policy in groupbot.domain.authority.
+    authority = Authority(admins, sender, config.language, tg.admin_chat_id,
+                          owners_decide=config.matching.owners_decide)
     merges = MergeHandlers(
         matching=matching_service(config, engine, clock),
-        merges=MergeService(engine, tg.admins, config.matching.owners_decide, clock=clock),
-        sender=sender, admins=admins, secret=derive_secret(tg.callback_secret, tg.token),
+        merges=MergeService(engine, clock),
+        sender=sender, authority=authority, secret=derive_secret(tg.callback_secret, tg.token),
         language=config.language, admin_chat_id=tg.admin_chat_id,
         read_only_after=timedelta(days=config.matching.read_only_after_days), courier=courier)
     lifecycle = LifecycleHandlers(
         scans=scan_service(config, engine, clock),
         actions=lifecycle_actions(config, engine, clock, application.bot, sender, groups),
-        admins=admins, restore_days=config.lifecycle.restore_days)
+        authority=authority, restore_days=config.lifecycle.restore_days)
     digests = DigestHandlers(
         service=digest_service(config, engine, clock),
-        admins=admins, admin_chat_id=tg.admin_chat_id, language=config.language, tz=tz,
+        authority=authority, admin_chat_id=tg.admin_chat_id, language=config.language, tz=tz,
         secret=merges.secret, courier=courier)
     privacy = PrivacyHandlers(PrivacyService(engine, clock, ingest), sender, config.language,
-                              config.privacy.retention_days)
+                              config.privacy.retention_days, authority)
     limiter = UserRateLimit(tg.user_rate_limit_per_minute, exempt=tg.admins)
     # Group -1 runs first: an over-limit user's command never reaches the others.
     application.add_handler(TypeHandler(Update, limiter.check), group=-1)
-    register_handlers(application, Handlers(groups, admins, sender, config.language, tz,
-                                            tg.admin_chat_id), merges, lifecycle, digests,
-                      privacy)
+    register_handlers(application, Handlers(groups, authority, sender, config.language, tz),
+                      merges, lifecycle, digests, privacy)
     dispatcher = Dispatcher(application, ingest, groups, sender, config.language,
                             worker_id=coordinator.worker_id, retry_delay=retry_delay,
                             count_refresh_seconds=count_refresh_seconds,

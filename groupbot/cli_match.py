@@ -72,8 +72,7 @@ async def run_unmerge(config: Config, proposal_id: int) -> int:
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
     try:
-        service = MergeService(engine, config.telegram.admins, config.matching.owners_decide,
-                               clock=clock_from_environment(config.tz))
+        service = MergeService(engine, clock_from_environment(config.tz))
         outcome = await service.revert(proposal_id, None, actor="cli")
     finally:
         await engine.dispose()

@@ -41,7 +41,7 @@ class GroupInfo:
 class Outcome:
     """The result of a button tap or command on a proposal."""
 
-    result: str  # executed / rejected / already / forbidden / missing / reverted
+    result: str  # executed / rejected / already / missing / reverted
     proposal: StoredProposal | None = None
     survivor: GroupInfo | None = None
     absorbed: tuple[GroupInfo, ...] = ()
@@ -50,21 +50,31 @@ class Outcome:
 
 
 class MergeService:
-    """Decisions on proposals; each is one transaction, and each acts once."""
+    """Decisions on proposals; each is one transaction, and each acts once.
 
-    def __init__(self, engine: AsyncEngine, admins: tuple[int, ...], owners_decide: bool, *,
-                 clock: Clock):
+    Who may decide is not checked here: callers ask groupbot.domain.authority first.
+    """
+
+    def __init__(self, engine: AsyncEngine, clock: Clock):
         self._engine = engine
         self._clock = clock
         self._reader = reader(engine)
-        self._admins = frozenset(admins)
-        self._owners_decide = owners_decide
 
     async def get(self, proposal_id: int) -> StoredProposal | None:
         """One stored proposal."""
         async with self._reader.connect() as conn:
             found = await proposals.load(conn, [proposal_id])
         return found[0] if found else None
+
+    async def owners(self, proposal_id: int) -> tuple[int | None, ...]:
+        """The owner of each group in a proposal (empty when there is no such proposal)."""
+        async with self._reader.connect() as conn:
+            found = await proposals.load(conn, [proposal_id])
+            if not found:
+                return ()
+            rows = await conn.execute(select(groups.c.owner_user_id)
+                                      .where(groups.c.id.in_(found[0].group_pks)))
+            return tuple(owner for (owner,) in rows)
 
     async def decide(self, proposal_id: int, user_id: int | None, approve: bool,
                      notices: Callable[[Outcome], list[Outgoing]] = lambda outcome: []
@@ -80,8 +90,6 @@ class MergeService:
             if not found:
                 return Outcome("missing")
             proposal = found[0]
-            if not await self._may_decide(conn, proposal, user_id):
-                return Outcome("forbidden", proposal)
             status = "approved" if approve else "rejected"
             if not await proposals.decide(conn, proposal_id, status, user_id, now):
                 return Outcome("already", proposal)
@@ -92,18 +100,6 @@ class MergeService:
             outcome = await self._execute(conn, proposal, now, user_actor(user_id))
             ids = await outbox_rows.add(conn, notices(outcome), now)
             return dataclasses.replace(outcome, outbox=tuple(ids))
-
-    async def _may_decide(self, conn: AsyncConnection, proposal: StoredProposal,
-                          user_id: int | None) -> bool:
-        if user_id is None:
-            return False
-        if user_id in self._admins:
-            return True
-        if not self._owners_decide:
-            return False
-        owners = await conn.execute(select(groups.c.owner_user_id)
-                                    .where(groups.c.id.in_(proposal.group_pks)))
-        return all(owner == user_id for (owner,) in owners)
 
     async def _execute(self, conn: AsyncConnection, proposal: StoredProposal, now: datetime,
                        actor: str) -> Outcome:
@@ -128,8 +124,6 @@ class MergeService:
             found = await proposals.load(conn, [proposal_id])
             if not found:
                 return Outcome("missing")
-            if user_id is not None and user_id not in self._admins:
-                return Outcome("forbidden", found[0])
             if not await proposals.set_status(conn, proposal_id, "executed", "reverted",
                                               reverted_at=now):
                 return Outcome("already", found[0])

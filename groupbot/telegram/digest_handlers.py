@@ -11,13 +11,14 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from groupbot.charts import digest_chart
+from groupbot.domain.authority import Action
 from groupbot.domain.digest import iso_week
 from groupbot.services.digest import DigestService
 from groupbot.storage.outbox_rows import Outgoing
 from groupbot.telegram import callbacks
+from groupbot.telegram.authority import Authority
 from groupbot.telegram.courier import Courier
 from groupbot.telegram.digest_render import digest_text, split_message
-from groupbot.telegram.permissions import AdminChecker
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
@@ -29,7 +30,7 @@ class DigestHandlers:
     """Sends digests: text under the size limit, then the full table as CSV."""
 
     service: DigestService
-    admins: AdminChecker
+    authority: Authority
     admin_chat_id: int | None
     language: str
     tz: tzinfo
@@ -64,8 +65,7 @@ class DigestHandlers:
 
     async def digest_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/digest: this week's digest now, to the asking chat (configured admins)."""
-        user = update.effective_user
-        if not self.admins.is_bot_admin(user.id if user else None):
+        if not await self.authority.allows(update, Action.DIGEST):
             return
         await self.send(update.effective_chat.id, self.service.today())
 

@@ -19,14 +19,15 @@ from telegram.ext import (
     filters,
 )
 
+from groupbot.domain.authority import Action
 from groupbot.domain.events import PRESENT_STATUSES
 from groupbot.domain.inventory import PURPOSE_MAX_CHARS, PurposeError
 from groupbot.services.groups import GroupService, UnknownGroup
 from groupbot.telegram import callbacks, render
+from groupbot.telegram.authority import Authority
 from groupbot.telegram.digest_handlers import DigestHandlers
 from groupbot.telegram.lifecycle_handlers import LifecycleHandlers
 from groupbot.telegram.merge_handlers import MergeHandlers
-from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.privacy_handlers import PrivacyHandlers
 from groupbot.telegram.sender import Sender
 from groupbot.telegram.texts import text
@@ -41,11 +42,10 @@ class Handlers:
     """The bot's command and membership handlers with their dependencies."""
 
     groups: GroupService
-    admins: AdminChecker
+    authority: Authority
     sender: Sender
     language: str
     tz: tzinfo
-    admin_chat_id: int | None
 
     def _t(self, key: str, **values) -> str:
         return text(key, self.language, **values)
@@ -87,11 +87,9 @@ class Handlers:
 
     async def purpose(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/purpose <text> (alias /register): record what the group is for."""
+        if not await self.authority.allows(update, Action.SET_PURPOSE):
+            return
         message = update.effective_message
-        if message.chat.type not in GROUP_CHATS:
-            return await self._reply(update, self._t("group_only"))
-        if not await self.admins.may_manage_group(message):
-            return await self._reply(update, self._t("not_group_admin"))
         parts = (message.text or "").split(maxsplit=1)
         try:
             user_id = message.from_user.id if message.sender_chat is None else None
@@ -106,9 +104,9 @@ class Handlers:
 
     async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/status: this group's record."""
+        if not await self.authority.allows(update, Action.STATUS):
+            return
         chat = update.effective_chat
-        if chat.type not in GROUP_CHATS:
-            return await self._reply(update, self._t("group_only"))
         try:
             count = await context.bot.get_chat_member_count(chat.id)
             await self.groups.set_facts(chat.id, member_count=count)
@@ -121,14 +119,8 @@ class Handlers:
 
     async def inventory(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/groups: inventory summary, configured admins in the admin chat only."""
-        user = update.effective_user
-        if not self.admins.is_bot_admin(user.id if user else None):
-            return await self._reply(update, self._t("not_bot_admin"))
-        chat = update.effective_chat
-        in_admin_chat = (chat.id == self.admin_chat_id if self.admin_chat_id is not None
-                         else chat.type == ChatType.PRIVATE)
-        if not in_admin_chat:
-            return await self._reply(update, self._t("admin_chat_only"))
+        if not await self.authority.allows(update, Action.INVENTORY):
+            return
         summary = await self.groups.summary()
         await self._reply(update, render.inventory_summary(summary, self.language))
 
@@ -150,7 +142,7 @@ def register_handlers(app: Application, handlers: Handlers, merges: MergeHandler
                       privacy: PrivacyHandlers) -> None:
     """Wire handlers; order matters only in that the catch-all unknown command comes last."""
     app.add_handler(ChatMemberHandler(handlers.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
-    app.add_handler(ChatMemberHandler(handlers.admins.admin_status_changed,
+    app.add_handler(ChatMemberHandler(handlers.authority.admins.admin_status_changed,
                                       ChatMemberHandler.CHAT_MEMBER))
     app.add_handler(CommandHandler(["purpose", "register"], handlers.purpose))
     app.add_handler(CommandHandler("status", handlers.status))

@@ -14,11 +14,12 @@ from telegram import Bot, ChatPermissions, InlineKeyboardButton, InlineKeyboardM
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from groupbot.domain.authority import Action
 from groupbot.services.groups import GroupService
 from groupbot.services.lifecycle import LifecycleChanges, LifecycleService, NotArchived, ScanItem
 from groupbot.telegram import callbacks
+from groupbot.telegram.authority import Authority
 from groupbot.telegram.lifecycle_texts import t
-from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -112,18 +113,11 @@ class LifecycleHandlers:
 
     scans: LifecycleService
     actions: LifecycleActions
-    admins: AdminChecker
+    authority: Authority
     restore_days: int
 
     def _t(self, key: str, **values) -> str:
         return t(key, self.actions.language, **values)
-
-    async def _allowed(self, message) -> bool:
-        """Group admins and configured admins only; others get a polite refusal."""
-        if await self.admins.may_manage_group(message):
-            return True
-        await self.actions.sender.text(message.chat.id, self._t("not_allowed"))
-        return False
 
     async def scan_now(self) -> Counter:
         """Scan and act: the daily job, /scan and approvals all come here."""
@@ -137,8 +131,7 @@ class LifecycleHandlers:
 
     async def scan_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/scan in the admin chat: scan now."""
-        user = update.effective_user
-        if not self.admins.is_bot_admin(user.id if user else None):
+        if not await self.authority.allows(update, Action.SCAN):
             return
         counts = await self.scan_now()
         if not any(counts.values()):
@@ -148,9 +141,9 @@ class LifecycleHandlers:
 
     async def keep_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/keep <reason> [until YYYY-MM-DD]: exempt this group (group admins)."""
-        message = update.effective_message
-        if not await self._allowed(message):
+        if not await self.authority.allows(update, Action.KEEP):
             return
+        message = update.effective_message
         text = (message.text or "").split(maxsplit=1)
         reason = text[1].strip() if len(text) > 1 else ""
         until = None
@@ -168,9 +161,9 @@ class LifecycleHandlers:
     async def temporary_command(self, update: Update,
                                 context: ContextTypes.DEFAULT_TYPE) -> None:
         """/temporary YYYY-MM-DD: declare this group temporary (group admins)."""
-        message = update.effective_message
-        if not await self._allowed(message):
+        if not await self.authority.allows(update, Action.DECLARE_TEMPORARY):
             return
+        message = update.effective_message
         try:
             until = date.fromisoformat((context.args or [""])[0])
         except ValueError:
@@ -182,9 +175,9 @@ class LifecycleHandlers:
 
     async def restore_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/restore in an archived group (group admins or configured admins)."""
-        message = update.effective_message
-        if not await self._allowed(message):
+        if not await self.authority.allows(update, Action.RESTORE):
             return
+        message = update.effective_message
         try:
             _, prior = await self.actions.changes.restore(message.chat.id, _actor(update))
         except NotArchived:
@@ -202,8 +195,7 @@ class LifecycleHandlers:
         if pressed is None or pressed.kind != callbacks.ARCHIVE:
             await query.answer("⛔", show_alert=True)
             return
-        if not self.admins.is_bot_admin(query.from_user.id):
-            await query.answer("⛔", show_alert=True)
+        if not await self.authority.allows(update, Action.DECIDE_ARCHIVE):
             return
         await query.answer("✅" if pressed.action == "ok" else "❌")
         await query.edit_message_reply_markup(None)

@@ -48,9 +48,6 @@ TEXTS = {
                       "{proposed} awaiting approval, {renewed} active again, "
                       "{review} low-activity to review."},
     "never": {"zh": "从未", "en": "never"},
-    "not_allowed": {"zh": "抱歉，只有本群群主、管理员或 groupbot 管理员可以这样做。",
-                    "en": "Sorry, only this group's owner, its admins or a groupbot admin can "
-                          "do that."},
 }
 
 

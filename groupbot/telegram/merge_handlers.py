@@ -9,18 +9,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from telegram import Bot, ChatPermissions, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from groupbot.domain.authority import Action
 from groupbot.services.matching import MatchingService, MatchRun
 from groupbot.services.merges import MergeService, Outcome
 from groupbot.storage.outbox_rows import Outgoing
 from groupbot.storage.proposals import StoredProposal
 from groupbot.telegram import callbacks
+from groupbot.telegram.authority import Authority
 from groupbot.telegram.courier import LINK, Courier
 from groupbot.telegram.merge_texts import proposal_text, t
-from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class MergeHandlers:
     matching: MatchingService
     merges: MergeService
     sender: Sender
-    admins: AdminChecker
+    authority: Authority
     secret: bytes
     language: str
     admin_chat_id: int | None
@@ -70,22 +70,9 @@ class MergeHandlers:
         run = await self.run_matching()
         log.info("daily matching: %d proposals, %d new", len(run.proposals), len(run.new_ids))
 
-    def _in_admin_chat(self, update: Update) -> bool:
-        chat = update.effective_chat
-        if self.admin_chat_id is not None:
-            return chat.id == self.admin_chat_id
-        return chat.type == ChatType.PRIVATE
-
-    async def _admin_only(self, update: Update) -> bool:
-        user = update.effective_user
-        if not self.admins.is_bot_admin(user.id if user else None):
-            await self.sender.text(update.effective_chat.id, self._t("forbidden"))
-            return False
-        return self._in_admin_chat(update)
-
     async def match_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/match: run matching now (admins, admin chat)."""
-        if not await self._admin_only(update):
+        if not await self.authority.allows(update, Action.MATCH):
             return
         chat_id = update.effective_chat.id
         await self.sender.text(chat_id, self._t("matching"))
@@ -97,7 +84,7 @@ class MergeHandlers:
 
     async def merges_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/merges: pending proposals with their buttons."""
-        if not await self._admin_only(update):
+        if not await self.authority.allows(update, Action.LIST_MERGES):
             return
         pending = await self.matching.pending()
         if not pending:
@@ -106,6 +93,8 @@ class MergeHandlers:
 
     async def similar_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/similar in a group: the pending proposals it is part of."""
+        if not await self.authority.allows(update, Action.SIMILAR):
+            return
         chat_id = update.effective_chat.id
         mine = [p for p in await self.matching.pending() if chat_id in p.chat_ids]
         if not mine:
@@ -120,7 +109,7 @@ class MergeHandlers:
 
     async def unmerge_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/unmerge <id>: revert a merge (admins)."""
-        if not await self._admin_only(update):
+        if not await self.authority.allows(update, Action.UNMERGE):
             return
         chat_id = update.effective_chat.id
         if len(context.args or []) != 1 or not context.args[0].isdigit():
@@ -141,18 +130,22 @@ class MergeHandlers:
             await query.answer(self._t("invalid"), show_alert=True)
             return
         if pressed.action == "info":
+            if not await self.authority.allows(update, Action.VIEW_PROPOSAL):
+                return
             proposal = await self.merges.get(pressed.proposal_id)
             await query.answer()
             text = proposal_text(proposal, self.language, full=True) if proposal \
                 else self._t("missing")
             await self.sender.text(chat.id, text)
             return
+        if not await self.authority.allows(update, Action.DECIDE_MERGE, owners=lambda: (
+                self.merges.owners(pressed.proposal_id))):
+            return
         outcome = await self.merges.decide(pressed.proposal_id, query.from_user.id,
                                            approve=pressed.action == "ok",
                                            notices=self._announcements)
         text = self._outcome_text(outcome, query.from_user.full_name)
-        await query.answer(text, show_alert=outcome.result in ("forbidden", "already",
-                                                               "missing"))
+        await query.answer(text, show_alert=outcome.result in ("already", "missing"))
         if outcome.result in ("executed", "rejected"):
             await query.edit_message_text(
                 f"{proposal_text(outcome.proposal, self.language)}\n\n{text}")

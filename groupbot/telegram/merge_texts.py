@@ -16,8 +16,6 @@ TEXTS = {
                  "en": "✅ Merged by {who} into \"{title}\""},
     "rejected": {"zh": "❌ 已否决（{who}）", "en": "❌ Rejected by {who}"},
     "already": {"zh": "这条建议已经处理过了。", "en": "This proposal has already been decided."},
-    "forbidden": {"zh": "抱歉，只有 groupbot 管理员可以决定合并。",
-                  "en": "Sorry, only groupbot admins can decide merges."},
     "invalid": {"zh": "这个按钮已失效。", "en": "This button is no longer valid."},
     "missing": {"zh": "找不到这条建议。", "en": "No such proposal."},
     "announce": {"zh": "📢 本群工作已并入「{title}」，请到那里继续。{link}",

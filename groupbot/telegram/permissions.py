@@ -1,11 +1,12 @@
-"""Who may act: configured groupbot admins, and group creators/administrators (cached)."""
+"""Facts for the authority adapter: configured groupbot admins, and group creators and
+administrators (getChatMember, cached)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-from telegram import Bot, ChatMember, Message, Update
+from telegram import Bot, ChatMember, Update
 
 ADMIN_STATUSES = frozenset({ChatMember.OWNER, ChatMember.ADMINISTRATOR})
 
@@ -24,17 +25,6 @@ class AdminChecker:
     def is_bot_admin(self, user_id: int | None) -> bool:
         """True for the groupbot admins named in the config."""
         return user_id is not None and user_id in self._configured
-
-    async def may_manage_group(self, message: Message) -> bool:
-        """True when the sender may change this group's record."""
-        chat = message.chat
-        if message.sender_chat is not None:
-            # An anonymous admin posts as the group itself; only admins can do that.
-            return message.sender_chat.id == chat.id
-        user = message.from_user
-        if user is None:
-            return False
-        return self.is_bot_admin(user.id) or await self.is_group_admin(chat.id, user.id)
 
     def forget(self, chat_id: int, user_id: int) -> None:
         """Drop a cached answer: the person was just promoted or demoted."""

@@ -33,21 +33,31 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "✅ 已记录本群用途：{purpose}",
         "en": "✅ Purpose recorded: {purpose}",
     },
+    # Refusals, one per reason of groupbot.domain.authority; each starts with "Sorry".
     "not_group_admin": {
-        "zh": "抱歉，只有本群群主、管理员或 groupbot 管理员可以设置群用途。",
-        "en": "Sorry, only this group's owner, its admins or a groupbot admin can set its purpose.",
+        "zh": "抱歉，只有本群群主、管理员或 groupbot 管理员可以这样做。",
+        "en": "Sorry, only this group's owner, its admins or a groupbot admin can do that.",
     },
     "not_bot_admin": {
-        "zh": "抱歉，这个命令只对 groupbot 管理员开放。",
-        "en": "Sorry, this command is for groupbot admins only.",
+        "zh": "抱歉，只有 groupbot 管理员可以这样做。",
+        "en": "Sorry, only groupbot admins can do that.",
+    },
+    "not_owner": {
+        "zh": "抱歉，只有 groupbot 管理员或所涉各群的群主可以这样做。",
+        "en": "Sorry, only groupbot admins or the owner of every group involved can do that.",
     },
     "admin_chat_only": {
-        "zh": "请在管理群中使用这个命令。",
-        "en": "Please use this command in the admin chat.",
+        "zh": "抱歉，请在管理群中使用这个命令（未设置管理群时，请私聊我）。",
+        "en": "Sorry, please use this command in the admin chat (or, when none is set, in a "
+              "private chat with me).",
     },
     "group_only": {
-        "zh": "这个命令请在工作群里使用。",
-        "en": "Please use this command in a work group.",
+        "zh": "抱歉，这个命令请在工作群里使用。",
+        "en": "Sorry, please use this command in a work group.",
+    },
+    "private_only": {
+        "zh": "抱歉，请私聊我发送这个命令，以免在群里公开。",
+        "en": "Sorry, please send this command to me in a private chat.",
     },
     "unknown_group": {
         "zh": "本群尚未登记，请稍后再试。",

@@ -102,3 +102,14 @@ async def test_reject_is_remembered_and_lists(bot):
     assert "其中 0 条是新的" in bot.api.sent_texts(ADMIN_CHAT)[-1]  # not proposed again
     await bot.push(command_update(ADMIN_GROUP, ADMIN, "/merges"))
     assert "没有待处理" in bot.api.sent_texts(ADMIN_CHAT)[-1]
+
+
+async def test_with_owners_decide_the_owner_of_every_group_decides(bot):
+    data = await setup(bot)
+    bot.runtime.merges.authority.owners_decide = True  # `matching.owners_decide = true`
+    await bot.push(tap(bot.api, STAFF[1], data["ok"], 1))
+    assert "所涉各群的群主" in answers(bot.api)[-1]
+    assert (await bot.record(-1001)).status == "active"
+    await bot.push(tap(bot.api, OWNER, data["ok"], 1))  # OWNER created both groups
+    assert "已合并" in answers(bot.api)[-1]
+    assert (await bot.record(-1001)).status == "merged"

@@ -99,7 +99,7 @@ async def test_groups_summary_for_admins_in_admin_chat(bot, work_group):
     summary = bot.replies(ADMIN_CHAT)[-1]
     assert "工作群总览（共 2 个）" in summary  # the admin chat itself is registered too
     await bot.push(command_update(admin_chat, MEMBER, "/groups"))
-    assert "只对 groupbot 管理员开放" in bot.replies(ADMIN_CHAT)[-1]
+    assert "只有 groupbot 管理员" in bot.replies(ADMIN_CHAT)[-1]
     await bot.push(command_update(work_group, user(ADMIN_ID, "督导"), "/groups"))
     assert "管理群" in bot.replies(-1001)[-1]
 

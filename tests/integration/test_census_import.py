@@ -128,7 +128,7 @@ def test_match_json_on_a_census_then_unmerge(env, capsys, monkeypatch):
 
     async def approve():
         engine = make_engine(load_config(None).database.url)
-        outcome = await MergeService(engine, (7,), False, clock=suite_clock()).decide(
+        outcome = await MergeService(engine, suite_clock()).decide(
             proposal["id"], 7, True)
         await engine.dispose()
         return outcome.result
@@ -163,7 +163,7 @@ def test_executing_a_merge_supersedes_overlapping_proposals(env, capsys):
             await conn.execute(proposals.merge_members.insert(),
                                [{"proposal_id": second, "group_id": 2},
                                 {"proposal_id": second, "group_id": 3}])
-        outcome = await MergeService(engine, (7,), False, clock=suite_clock()).decide(
+        outcome = await MergeService(engine, suite_clock()).decide(
             first, 7, True)
         async with engine.connect() as conn:
             (other,) = await proposals.load(conn, [second])
