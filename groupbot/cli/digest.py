@@ -9,19 +9,10 @@ from datetime import date
 from telegram import Bot
 
 from groupbot.config import Config
-from groupbot.services.digest import DigestService
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
 from groupbot.telegram.digest_render import digest_text, split_message
-
-
-def digest_service(config: Config, engine) -> DigestService:
-    """The digest use case wired from the config."""
-    baseline = config.digest.baseline_date
-    return DigestService(engine, config.tz,
-                         baseline_date=date.fromisoformat(baseline) if baseline else None,
-                         anonymise=config.privacy.anonymise_members,
-                         top_members=config.digest.top_members)
+from groupbot.wiring import digest_service
 
 
 async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str) -> int:
