@@ -26,7 +26,7 @@ TEMPORARY = ("临时", "专班", "迎检", "temp")
 
 async def run_demo(groups: int, out: Path | None, language: str = "zh") -> int:
     """Build, import, match, scan (dry run) and digest a district; write demo.html."""
-    from groupbot.digest_html import digest_html  # matplotlib loads only when needed
+    from groupbot.reports.digest_html import digest_html  # matplotlib loads only when needed
 
     out = out or Path(tempfile.mkdtemp(prefix="groupbot-demo-"))
     out.mkdir(parents=True, exist_ok=True)

@@ -9,9 +9,10 @@ from datetime import date
 from telegram import Bot
 
 from groupbot.config import Config
+from groupbot.reports.digest_text import digest_text
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
-from groupbot.telegram.digest_render import digest_text, split_message
+from groupbot.telegram.render import split_message
 from groupbot.wiring import digest_service
 
 
@@ -35,7 +36,7 @@ async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str
                 await bot.send_message(config.telegram.admin_chat_id, piece)
         print(f"digest {digest.week} sent")
     elif fmt == "html":
-        from groupbot.digest_html import digest_html
+        from groupbot.reports.digest_html import digest_html
 
         print(digest_html(digest, config.language))
     elif fmt == "json":
