@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
+from groupbot.demo.census import write_census_csv
+from groupbot.demo.district import generate_district
 from groupbot.domain.census import parse_row
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.lifecycle import LifecycleSettings
@@ -18,7 +20,6 @@ from groupbot.services.lifecycle import LifecycleService
 from groupbot.services.matching import MatchingService
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
-from groupbot.synthetic import generate_district, write_census_csv
 
 TZ = ZoneInfo("Asia/Shanghai")
 TEMPORARY = ("临时", "专班", "迎检", "temp")
