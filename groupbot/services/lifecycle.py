@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from opencc import OpenCC
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from groupbot.domain.clock import as_utc, local_today, utcnow
@@ -20,7 +19,7 @@ from groupbot.domain.lifecycle import (
     decide,
     restore,
 )
-from groupbot.storage import lifecycle_rows
+from groupbot.storage import bot_state, lifecycle_rows
 from groupbot.storage.db import reader
 from groupbot.storage.group_rows import (
     GroupKey,
@@ -31,8 +30,6 @@ from groupbot.storage.group_rows import (
     set_status,
     update_group,
 )
-from groupbot.storage.inbox import state as bot_state
-from groupbot.storage.sqlx import upsert
 
 POLICY_START_KEY = "lifecycle.policy_start"
 ASKED = "awaiting_approval"  # stored as last_verdict once admins were asked to approve
@@ -111,14 +108,11 @@ class LifecycleService:
 
     async def _policy_start(self, conn: AsyncConnection, today: date, dry_run: bool) -> date:
         """The day of the first real scan: the rollout grace period counts from it."""
-        value = (await conn.execute(select(bot_state.c.value)
-                                    .where(bot_state.c.key == POLICY_START_KEY))).scalar()
+        value = await bot_state.get(conn, POLICY_START_KEY)
         if value is not None:
             return date.fromisoformat(value)
         if not dry_run:
-            await conn.execute(upsert(conn, bot_state).values(key=POLICY_START_KEY,
-                                                              value=today.isoformat())
-                               .on_conflict_do_nothing(index_elements=[bot_state.c.key]))
+            await bot_state.add(conn, POLICY_START_KEY, today.isoformat())
         return today
 
     def _local_day(self, value: datetime | None) -> date | None:
