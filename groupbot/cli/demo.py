@@ -13,6 +13,7 @@ from groupbot.demo.district import generate_district
 from groupbot.domain.census import parse_row
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.lifecycle import LifecycleSettings
+from groupbot.domain.textnorm import DEFAULT_TEMPORARY_PATTERNS
 from groupbot.importers.census_files import read_rows
 from groupbot.services.census import CensusService, ImportReport
 from groupbot.services.digest import DigestService
@@ -22,7 +23,6 @@ from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
 
 TZ = ZoneInfo("Asia/Shanghai")
-TEMPORARY = ("临时", "专班", "迎检", "temp")
 
 
 async def run_demo(groups: int, out: Path | None, language: str = "zh") -> int:
@@ -48,8 +48,8 @@ async def run_demo(groups: int, out: Path | None, language: str = "zh") -> int:
         rows = (parse_row(raw, line) for line, raw in read_rows(census))
         await CensusService(engine, TZ).import_rows(rows, report)
         matched = await MatchingService(engine, TZ, Lexicon.default()).run()
-        scan = await LifecycleService(engine, TZ, LifecycleSettings(), TEMPORARY).scan(
-            as_of, dry_run=True)
+        scans = LifecycleService(engine, TZ, LifecycleSettings(), DEFAULT_TEMPORARY_PATTERNS)
+        scan = await scans.scan(as_of, dry_run=True)
         digest = await DigestService(engine, TZ).build(as_of)
     finally:
         await engine.dispose()

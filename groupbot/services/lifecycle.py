@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
-from opencc import OpenCC
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from groupbot.domain.clock import as_utc, local_today, utcnow
@@ -19,6 +18,7 @@ from groupbot.domain.lifecycle import (
     decide,
     restore,
 )
+from groupbot.domain.textnorm import looks_temporary
 from groupbot.storage import bot_state, lifecycle_rows
 from groupbot.storage.db import reader
 from groupbot.storage.group_rows import (
@@ -70,10 +70,7 @@ class LifecycleService:
         self._reader = reader(engine)
         self._tz = tz
         self._settings = settings
-        # Titles may be Traditional: match the patterns in both scripts, cheaply.
-        to_traditional = OpenCC("s2t")
-        self._patterns = tuple({p.lower() for p in temporary_patterns}
-                               | {to_traditional.convert(p).lower() for p in temporary_patterns})
+        self._patterns = tuple(temporary_patterns)
 
     def today(self) -> date:
         """The local date."""
@@ -119,9 +116,8 @@ class LifecycleService:
         return as_utc(value).astimezone(self._tz).date() if value else None
 
     def _life(self, row) -> GroupLife:
-        title = (row.title or "").lower()
-        temporary = bool(row.temporary) or row.expires_on is not None or any(
-            p in title for p in self._patterns)
+        temporary = bool(row.temporary) or row.expires_on is not None or looks_temporary(
+            row.title or "", self._patterns)
         configured = row.chat_id in self._exempt_ids or bool(
             self._exempt_titles and self._exempt_titles.search(row.title or ""))
         return GroupLife(
