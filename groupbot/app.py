@@ -16,9 +16,6 @@ from telegram import Update
 from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
 
-from groupbot.cli_digest import digest_service
-from groupbot.cli_lifecycle import lifecycle_actions, scan_service
-from groupbot.cli_match import matching_service
 from groupbot.clock import Clock, clock_from_environment
 from groupbot.config import Config, ScheduleConfig
 from groupbot.observability import Metrics, serve_http
@@ -47,6 +44,7 @@ from groupbot.telegram.rate_limit import UserRateLimit
 from groupbot.telegram.sender import Sender
 from groupbot.telegram.updates import ALLOWED_UPDATES
 from groupbot.telegram.webhook import WebhookIntake, start_server
+from groupbot.wiring import digest_service, lifecycle_actions, matching_service, scan_service
 
 log = logging.getLogger(__name__)
 SEND_RETRIES_ON_429 = 3

@@ -248,6 +248,16 @@ def _temporary_re(patterns: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(_alternation(words)) if words else None
 
 
+def looks_temporary(title: str, patterns: Iterable[str] = DEFAULT_TEMPORARY_PATTERNS) -> bool:
+    """Whether a title names a temporary group: any pattern, in either script, any case."""
+    return _temporary_in(clean_text(title), tuple(patterns))
+
+
+def _temporary_in(cleaned: str, patterns: tuple[str, ...]) -> bool:
+    temporary_re = _temporary_re(patterns)
+    return bool(temporary_re and temporary_re.search(cleaned))
+
+
 def parse_title(title: str, temporary_patterns: Iterable[str] = DEFAULT_TEMPORARY_PATTERNS
                 ) -> TitleParts:
     """Split a group title into function, locations, level, issuing units and periods."""
@@ -276,12 +286,11 @@ def _parse_title(title: str, patterns: tuple[str, ...]) -> TitleParts:
     function = (_words(work, _GENERIC_RE, spaced, True) or _join_tokens(units, spaced)
                 or _words(cleaned, _GENERIC_RE, spaced, True)
                 or _words(cleaned, None, spaced, False))
-    temporary_re = _temporary_re(patterns)
     return TitleParts(
         original=title, cleaned=cleaned, function=function, locations=tuple(locations),
         level=min(levels, key=_LEVEL_RANK.__getitem__) if levels else None, units=tuple(units),
         periods=tuple(dict.fromkeys(periods)),
-        temporary=bool(temporary_re and temporary_re.search(cleaned)))
+        temporary=_temporary_in(cleaned, patterns))
 
 
 def normalise_purpose(text: str | None) -> str:

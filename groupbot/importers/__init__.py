@@ -1,1 +1,2 @@
-"""Offline sources of groups: census spreadsheets (and later, Telegram Desktop exports)."""
+"""Files turned into domain rows: census CSV/XLSX and Telegram Desktop exports (services apply
+them)."""

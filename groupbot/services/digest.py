@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,8 +18,6 @@ PHOTO_MIN_MESSAGES = 10  # a photo share of a nearly silent group says nothing
 TOP_PROPOSALS = 5
 TOP_PHOTO_GROUPS = 5
 HISTORY_WEEKS = 12
-TABLE_COLUMNS = ("platform", "chat_id", "title", "status", "purpose", "member_count",
-                 "messages_7d", "after_hours_7d", "photos_7d")
 
 
 class DigestService:
@@ -41,17 +37,10 @@ class DigestService:
         """The local date."""
         return self._clock.today()
 
-    async def table_csv(self, as_of: date) -> bytes:
-        """The full table of groups as CSV (UTF-8 with BOM, so Excel shows Chinese right)."""
+    async def table(self, as_of: date) -> list:
+        """One row per group with its week's figures, for the digest's table."""
         async with self._reader.connect() as conn:
-            rows = await digest_rows.table_rows(conn, as_of - timedelta(days=6), as_of)
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(TABLE_COLUMNS)
-        writer.writerows([r.platform, r.chat_id, r.title, r.status, r.purpose or "",
-                          r.member_count or "", r.messages_7d, r.after_hours_7d, r.photos_7d]
-                         for r in rows)
-        return out.getvalue().encode("utf-8-sig")
+            return await digest_rows.table_rows(conn, as_of - timedelta(days=6), as_of)
 
     async def claim(self, chat_id: int, week: str, messages: list[Outgoing]) -> list[int] | None:
         """Take this week's digest for a chat once, storing its messages in the outbox.

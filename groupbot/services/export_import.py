@@ -20,10 +20,8 @@ from groupbot.domain.events import MembershipChanged, Person
 from groupbot.domain.textnorm import member_key
 from groupbot.importers.telegram_export import ExportChat, chat_ref, translate, user_id, when
 from groupbot.services.ingest import IngestService
-from groupbot.storage import census_rows
+from groupbot.storage import bot_state, census_rows
 from groupbot.storage.group_rows import audit, find_group
-from groupbot.storage.inbox import state as bot_state
-from groupbot.storage.sqlx import upsert
 
 ACTOR = "export"
 OFFLINE_ACTORS = (ACTOR, "census")
@@ -86,8 +84,7 @@ class _ChatImport:
     @classmethod
     async def begin(cls, service: ExportImportService, chat: ExportChat) -> _ChatImport:
         async with service._engine.connect() as conn:
-            raw = (await conn.execute(select(bot_state.c.value).where(
-                bot_state.c.key == _mark_key(chat.chat_id)))).scalar()
+            raw = await bot_state.get(conn, _mark_key(chat.chat_id))
             key = await find_group(conn, chat.chat_id)
             live = None
             if key is not None:
@@ -132,9 +129,7 @@ class _ChatImport:
             key = await find_group(conn, self.chat_id)
             if key is not None and unresolved:
                 await _name_members(conn, key.pk, unresolved)
-            await conn.execute(upsert(conn, bot_state).values(
-                key=_mark_key(self.chat_id), value=str(self.top)).on_conflict_do_update(
-                index_elements=[bot_state.c.key], set_={"value": str(self.top)}))
+            await bot_state.put(conn, _mark_key(self.chat_id), str(self.top))
 
     async def _resolve(self, people: dict[str, int]) -> list[tuple[str, str]]:
         """Names from service messages, matched to senders seen anywhere in the export."""

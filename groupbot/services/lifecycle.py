@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from opencc import OpenCC
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from groupbot.clock import Clock
@@ -21,7 +19,8 @@ from groupbot.domain.lifecycle import (
     decide,
     restore,
 )
-from groupbot.storage import lifecycle_rows
+from groupbot.domain.textnorm import looks_temporary
+from groupbot.storage import bot_state, lifecycle_rows
 from groupbot.storage.db import reader
 from groupbot.storage.group_rows import (
     GroupKey,
@@ -32,8 +31,6 @@ from groupbot.storage.group_rows import (
     set_status,
     update_group,
 )
-from groupbot.storage.inbox import state as bot_state
-from groupbot.storage.sqlx import upsert
 
 POLICY_START_KEY = "lifecycle.policy_start"
 ASKED = "awaiting_approval"  # stored as last_verdict once admins were asked to approve
@@ -75,10 +72,7 @@ class LifecycleService:
         self._clock = clock
         self._tz = clock.tz
         self._settings = settings
-        # Titles may be Traditional: match the patterns in both scripts, cheaply.
-        to_traditional = OpenCC("s2t")
-        self._patterns = tuple({p.lower() for p in temporary_patterns}
-                               | {to_traditional.convert(p).lower() for p in temporary_patterns})
+        self._patterns = tuple(temporary_patterns)
 
     def today(self) -> date:
         """The local date."""
@@ -113,23 +107,19 @@ class LifecycleService:
 
     async def _policy_start(self, conn: AsyncConnection, today: date, dry_run: bool) -> date:
         """The day of the first real scan: the rollout grace period counts from it."""
-        value = (await conn.execute(select(bot_state.c.value)
-                                    .where(bot_state.c.key == POLICY_START_KEY))).scalar()
+        value = await bot_state.get(conn, POLICY_START_KEY)
         if value is not None:
             return date.fromisoformat(value)
         if not dry_run:
-            await conn.execute(upsert(conn, bot_state).values(key=POLICY_START_KEY,
-                                                              value=today.isoformat())
-                               .on_conflict_do_nothing(index_elements=[bot_state.c.key]))
+            await bot_state.add(conn, POLICY_START_KEY, today.isoformat())
         return today
 
     def _local_day(self, value: datetime | None) -> date | None:
         return as_utc(value).astimezone(self._tz).date() if value else None
 
     def _life(self, row) -> GroupLife:
-        title = (row.title or "").lower()
-        temporary = bool(row.temporary) or row.expires_on is not None or any(
-            p in title for p in self._patterns)
+        temporary = bool(row.temporary) or row.expires_on is not None or looks_temporary(
+            row.title or "", self._patterns)
         configured = row.chat_id in self._exempt_ids or bool(
             self._exempt_titles and self._exempt_titles.search(row.title or ""))
         return GroupLife(

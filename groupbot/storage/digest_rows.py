@@ -11,11 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
 from groupbot.domain.events import PRESENT_STATUSES
+from groupbot.storage import bot_state
 from groupbot.storage.activity import group_activity, members, memberships
 from groupbot.storage.group_rows import audit, groups
-from groupbot.storage.inbox import state
 from groupbot.storage.lifecycle_rows import lifecycle
-from groupbot.storage.sqlx import upsert
 
 
 async def status_counts(conn: AsyncConnection) -> dict[str, int]:
@@ -105,10 +104,7 @@ async def week_activity(conn: AsyncConnection, since: date, until: date) -> list
 
 async def claim_week(conn: AsyncConnection, chat_id: int, week: str, at: datetime) -> bool:
     """Claim this week's digest for a chat; False when it was already claimed (sent)."""
-    result = await conn.execute(upsert(conn, state).values(
-        key=f"digest.{chat_id}.{week}", value=at.isoformat())
-        .on_conflict_do_nothing(index_elements=[state.c.key]))
-    return result.rowcount == 1
+    return await bot_state.add(conn, f"digest.{chat_id}.{week}", at.isoformat())
 
 
 async def table_rows(conn: AsyncConnection, since: date, until: date) -> list:

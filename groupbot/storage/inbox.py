@@ -10,11 +10,11 @@ from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
+from groupbot.storage import bot_state
 from groupbot.storage.sqlx import upsert
-from groupbot.storage.tables import BotState, InboxUpdate, UpdateReceipt
+from groupbot.storage.tables import InboxUpdate, UpdateReceipt
 
 inbox = InboxUpdate.__table__
-state = BotState.__table__
 receipts = UpdateReceipt.__table__
 OFFSET_KEY = "telegram.offset"
 
@@ -124,7 +124,7 @@ async def finish_item(conn: AsyncConnection, update_id: int, new_state: str,
 
 async def get_offset(conn: AsyncConnection) -> int | None:
     """The next update id to ask Telegram for (everything below it is committed)."""
-    value = (await conn.execute(select(state.c.value).where(state.c.key == OFFSET_KEY))).scalar()
+    value = await bot_state.get(conn, OFFSET_KEY)
     return int(value) if value is not None else None
 
 
@@ -139,11 +139,8 @@ async def advance_offset(conn: AsyncConnection, fetched_with: int | None, offset
     grow; what matters is that it still equals the value the batch was fetched with.
     """
     if fetched_with is None:
-        stmt = upsert(conn, state).values(key=OFFSET_KEY, value=str(offset))
-        result = await conn.execute(stmt.on_conflict_do_nothing(index_elements=[state.c.key]))
+        moved = not await bot_state.add(conn, OFFSET_KEY, str(offset))
     else:
-        result = await conn.execute(
-            update(state).where(state.c.key == OFFSET_KEY, state.c.value == str(fetched_with))
-            .values(value=str(offset)))
-    if result.rowcount != 1:
+        moved = not await bot_state.swap(conn, OFFSET_KEY, str(fetched_with), str(offset))
+    if moved:
         raise OffsetMoved(f"offset is no longer {fetched_with}")

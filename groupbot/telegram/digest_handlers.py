@@ -10,15 +10,17 @@ from datetime import date, datetime, tzinfo
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from groupbot.charts import digest_chart
 from groupbot.domain.authority import Action
 from groupbot.domain.digest import iso_week
+from groupbot.reports.charts import digest_chart
+from groupbot.reports.digest_csv import table_csv
+from groupbot.reports.digest_text import digest_text
 from groupbot.services.digest import DigestService
 from groupbot.storage.outbox_rows import Outgoing
 from groupbot.telegram import callbacks
 from groupbot.telegram.authority import Authority
 from groupbot.telegram.courier import Courier
-from groupbot.telegram.digest_render import digest_text, split_message
+from groupbot.telegram.render import split_message
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
@@ -54,7 +56,7 @@ class DigestHandlers:
                 "buttons": [[[f"#{p.id} " + " / ".join(p.titles)[:40],
                               callbacks.sign(self.secret, "info", p.id, chat_id)]]
                             for p in digest.proposals]}))
-        table = await self.service.table_csv(as_of)
+        table = table_csv(await self.service.table(as_of))
         messages.append(Outgoing(chat_id, "document", {"filename": f"groupbot-{digest.week}.csv",
                                                        "caption": digest.week}, table))
         return messages

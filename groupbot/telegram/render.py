@@ -7,6 +7,8 @@ from datetime import datetime, tzinfo
 from groupbot.domain.inventory import GroupRecord, InventorySummary
 from groupbot.telegram.texts import status_name, text
 
+LIMIT = 4096  # Telegram's longest text message
+
 
 def _when(value: datetime | None, tz: tzinfo, language: str) -> str:
     if value is None:
@@ -41,3 +43,24 @@ def inventory_summary(summary: InventorySummary, language: str) -> str:
         without_admin_rights=summary.without_admin_rights,
         members_seen=summary.members_seen, messages_30d=summary.messages_30d,
     )
+
+
+def split_message(text: str, limit: int = LIMIT) -> list[str]:
+    """Pieces under Telegram's limit, cut at line boundaries (a too-long line is cut hard)."""
+    pieces, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        pieces.append(current)
+    return pieces

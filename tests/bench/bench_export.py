@@ -45,8 +45,8 @@ def write_export(path: Path, messages: int) -> None:
 def run_import(path: str) -> dict:
     import asyncio
 
+    from groupbot.cli.inventory import import_files
     from groupbot.config import load_config
-    from groupbot.importers.census_import import import_files
 
     config = load_config(None)
     started = time.perf_counter()

@@ -21,17 +21,13 @@ from itertools import combinations
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
+from groupbot.demo.census import CensusGroup
+from groupbot.demo.district import generate_district
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.match_features import Corpus, build_corpus
 from groupbot.domain.matching import propose
 from groupbot.domain.textnorm import member_key
-from groupbot.synthetic import (
-    CensusGroup,
-    generate_district,
-    hard_negative_pairs,
-    pairs_by_phenomenon,
-    true_pairs,
-)
+from tests.bench.labels import hard_negative_pairs, pairs_by_phenomenon, true_pairs
 
 NAIVE_TITLE_THRESHOLD = 80
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from groupbot.digest_html import digest_html
+from groupbot.reports.digest_html import digest_html
 from tests.unit.test_charts import digest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

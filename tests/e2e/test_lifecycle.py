@@ -3,8 +3,7 @@
 import time
 from datetime import timedelta
 
-from groupbot.storage.inbox import state as bot_state
-from groupbot.storage.sqlx import upsert
+from groupbot.storage import bot_state
 from tests.clocks import unix_now
 from tests.e2e.conftest import ADMIN_CHAT, OWNER
 from tests.fakebot import command_update, group, message_update, user
@@ -18,9 +17,7 @@ async def begin_policy_days_ago(bot, days: int) -> None:
     """The lifecycle was enabled long ago, so no rollout grace applies any more."""
     start = (bot.runtime.lifecycle.scans.today() - timedelta(days=days)).isoformat()
     async with bot.runtime.engine.begin() as conn:
-        await conn.execute(upsert(conn, bot_state).values(
-            key="lifecycle.policy_start", value=start).on_conflict_do_update(
-            index_elements=[bot_state.c.key], set_={"value": start}))
+        await bot_state.put(conn, "lifecycle.policy_start", start)
 
 
 async def scan(bot, days_ahead: int = 0):

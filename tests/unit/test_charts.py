@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from groupbot import charts
 from groupbot.domain.burden import burden
 from groupbot.domain.digest import Digest
+from groupbot.reports import charts
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

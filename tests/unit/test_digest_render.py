@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from groupbot.domain.burden import burden
 from groupbot.domain.digest import Digest, ProposalLine, iso_week
-from groupbot.telegram.digest_render import LIMIT, digest_text, split_message
+from groupbot.reports.digest_text import digest_text
+from groupbot.telegram.render import LIMIT, split_message
 
 
 def known() -> Digest:

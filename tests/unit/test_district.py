@@ -8,24 +8,24 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from groupbot.synthetic import (
-    CSV_HEADER,
+from groupbot.demo.census import CSV_HEADER, MEMBER_SEPARATORS, write_census_csv
+from groupbot.demo.district import generate_district
+from groupbot.demo.functions import FUNCTIONS
+from groupbot.demo.vocabulary import (
     DECOR_PREFIX,
     DECOR_SUFFIX,
     FULLWIDTH,
-    FUNCTIONS,
-    HARD_NEGATIVES,
-    MEMBER_SEPARATORS,
     PHENOMENA,
     S2T_TABLE,
     TODAY,
-    generate_district,
+    to_traditional,
+)
+from tests.bench.labels import (
+    HARD_NEGATIVES,
     hard_negative_pairs,
     pairs_by_phenomenon,
     person_ids,
-    to_traditional,
     true_pairs,
-    write_census_csv,
 )
 
 N = 2000

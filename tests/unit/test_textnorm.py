@@ -9,6 +9,7 @@ from groupbot.domain.textnorm import (
     DEFAULT_TEMPORARY_PATTERNS,
     TitleParts,
     clean_text,
+    looks_temporary,
     member_key,
     normalise_purpose,
     parse_title,
@@ -127,11 +128,14 @@ def test_periods(title, periods):
 ])
 def test_temporary(title, temporary):
     assert parse_title(title).temporary is temporary
+    assert looks_temporary(title) is temporary  # the lifecycle asks the same rule
 
 
 def test_temporary_patterns_are_configurable():
     assert parse_title("湖滨街道防汛应急群", ["应急"]).temporary
     assert not parse_title("湖滨街道临时群", ()).temporary
+    assert looks_temporary("湖滨街道防汛应急群", ["应急"])
+    assert not looks_temporary("湖滨街道临时群", ())
     assert "临时" in DEFAULT_TEMPORARY_PATTERNS
 
 

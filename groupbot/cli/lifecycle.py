@@ -8,40 +8,15 @@ from datetime import date
 
 from telegram import Bot
 
-from groupbot.clock import Clock, clock_from_environment
+from groupbot.clock import clock_from_environment
 from groupbot.config import Config
-from groupbot.domain.lifecycle import LifecycleSettings
 from groupbot.services.groups import GroupService
-from groupbot.services.lifecycle import LifecycleChanges, LifecycleService, NotArchived
+from groupbot.services.lifecycle import NotArchived
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
-from groupbot.telegram.callbacks import derive_secret
-from groupbot.telegram.lifecycle_handlers import LifecycleActions, give_back_permissions
+from groupbot.telegram.lifecycle_handlers import give_back_permissions
 from groupbot.telegram.sender import Sender
-
-
-def lifecycle_settings(config: Config) -> LifecycleSettings:
-    """Lifecycle rules from the config (the config section is a LifecycleSettings)."""
-    return config.lifecycle
-
-
-def scan_service(config: Config, engine, clock: Clock) -> LifecycleService:
-    """The scan use case wired from the config."""
-    c = config.lifecycle
-    return LifecycleService(engine, clock, lifecycle_settings(config), c.temporary_patterns,
-                            c.exempt_chat_ids, c.exempt_titles)
-
-
-def lifecycle_actions(config: Config, engine, clock: Clock, bot: Bot, sender: Sender,
-                      groups: GroupService) -> LifecycleActions:
-    """The Telegram side of the lifecycle."""
-    return LifecycleActions(
-        bot=bot, sender=sender, groups=groups,
-        changes=LifecycleChanges(engine, clock, lifecycle_settings(config)),
-        language=config.language, admin_chat_id=config.telegram.admin_chat_id,
-        secret=derive_secret(config.telegram.callback_secret, config.telegram.token),
-        inactive_days=config.lifecycle.inactive_days,
-        leave_on_archive=config.lifecycle.leave_on_archive)
+from groupbot.wiring import lifecycle_actions, lifecycle_changes, scan_service
 
 
 async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json: bool) -> int:
@@ -86,8 +61,7 @@ async def run_restore(config: Config, chat_id: str, platform: str) -> int:
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
     try:
-        changes = LifecycleChanges(engine, clock_from_environment(config.tz),
-                                   lifecycle_settings(config))
+        changes = lifecycle_changes(config, engine, clock_from_environment(config.tz))
         key_id = int(chat_id) if platform == "telegram" else chat_id
         _, prior = await changes.restore(key_id, "cli", platform)
     except NotArchived:

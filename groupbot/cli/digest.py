@@ -8,21 +8,13 @@ from datetime import date
 
 from telegram import Bot
 
-from groupbot.clock import Clock, clock_from_environment
+from groupbot.clock import clock_from_environment
 from groupbot.config import Config
-from groupbot.services.digest import DigestService
+from groupbot.reports.digest_text import digest_text
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
-from groupbot.telegram.digest_render import digest_text, split_message
-
-
-def digest_service(config: Config, engine, clock: Clock) -> DigestService:
-    """The digest use case wired from the config."""
-    baseline = config.digest.baseline_date
-    return DigestService(engine, clock,
-                         baseline_date=date.fromisoformat(baseline) if baseline else None,
-                         anonymise=config.privacy.anonymise_members,
-                         top_members=config.digest.top_members)
+from groupbot.telegram.render import split_message
+from groupbot.wiring import digest_service
 
 
 async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str) -> int:
@@ -45,7 +37,7 @@ async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str
                 await bot.send_message(config.telegram.admin_chat_id, piece)
         print(f"digest {digest.week} sent")
     elif fmt == "html":
-        from groupbot.digest_html import digest_html
+        from groupbot.reports.digest_html import digest_html
 
         print(digest_html(digest, config.language))
     elif fmt == "json":

@@ -1,12 +1,10 @@
-"""The digest as text (Chinese first), split under Telegram's message limit."""
+"""The digest as text (Chinese first)."""
 
 from __future__ import annotations
 
 from groupbot.domain.digest import Digest
 from groupbot.domain.i18n import render
 from groupbot.telegram.texts import status_name
-
-LIMIT = 4096
 
 TEXTS = {
     "title": {"zh": "📊 工作群周报 {week}（截至 {day}）",
@@ -41,7 +39,7 @@ def _pct(value: float | None) -> str:
 
 
 def digest_text(d: Digest, language: str) -> str:
-    """The whole digest as one text (split it with `split_message`)."""
+    """The whole digest as one text."""
     sep = "，" if language == "zh" else ", "
     lines = [_t("title", language, week=d.week, day=d.as_of.isoformat()),
              _t("totals", language, in_play=d.in_play, total=d.total, by_status=sep.join(
@@ -73,24 +71,3 @@ def digest_text(d: Digest, language: str) -> str:
         lines.append(_t("photos", language, groups=sep.join(
             f"{t} {s * 100:.0f}%" for t, s in d.photo_share)))
     return "\n".join(lines)
-
-
-def split_message(text: str, limit: int = LIMIT) -> list[str]:
-    """Pieces under Telegram's limit, cut at line boundaries (a too-long line is cut hard)."""
-    pieces, current = [], ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        pieces.append(current)
-    return pieces

@@ -1,17 +1,23 @@
-"""`groupbot import`: census files and Telegram Desktop exports, with progress bars."""
+"""`groupbot import` (census files and Telegram Desktop exports, with progress bars) and
+`groupbot export` (the inventory as JSON or CSV)."""
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from groupbot.clock import clock_from_environment
 from groupbot.config import Config
 from groupbot.domain.census import CensusRow, CensusRowError, parse_row
+from groupbot.domain.inventory import EXPORT_FIELDS
 from groupbot.importers.census_files import (
     CensusFileError,
     count_rows,
@@ -21,6 +27,7 @@ from groupbot.importers.census_files import (
 from groupbot.importers.telegram_export import stream
 from groupbot.services.census import CensusService, ImportReport
 from groupbot.services.export_import import ExportImportService, ExportReport
+from groupbot.services.groups import GroupService
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
 
@@ -108,3 +115,29 @@ def _print_report(path: Path, report: ImportReport, console: Console) -> None:
         console.print(f"[yellow]skipped {error}[/yellow]", highlight=False)
     print(f"{path.name}: {report.new} new, {report.updated} updated, "
           f"{report.unchanged} unchanged, {len(report.errors)} skipped", file=sys.stdout)
+
+
+def export_inventory(config: Config, fmt: str) -> int:
+    """Print the group inventory as JSON or CSV; returns the exit code."""
+
+    async def records():
+        engine = make_engine(config.database.url)
+        try:
+            return await GroupService(engine, clock_from_environment(config.tz)).inventory()
+        finally:
+            await engine.dispose()
+
+    try:
+        rows = [r.export_row() for r in asyncio.run(records())]
+    except (OperationalError, ProgrammingError) as exc:
+        print(f"groupbot: cannot read the database ({exc.orig}); run `groupbot db upgrade`",
+              file=sys.stderr)
+        return 1
+    if fmt == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return 0

@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 
 from groupbot.clock import fixed_clock
+from groupbot.demo.census import write_census_csv
+from groupbot.demo.district import generate_district
 from groupbot.domain.census import parse_row
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.lifecycle import LifecycleSettings
+from groupbot.domain.textnorm import DEFAULT_TEMPORARY_PATTERNS
 from groupbot.importers.census_files import read_rows
 from groupbot.services.census import CensusService, ImportReport
 from groupbot.services.digest import DigestService
@@ -20,15 +23,13 @@ from groupbot.services.lifecycle import LifecycleService
 from groupbot.services.matching import MatchingService
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
-from groupbot.synthetic import generate_district, write_census_csv
 
 TZ = ZoneInfo("Asia/Shanghai")
-TEMPORARY = ("临时", "专班", "迎检", "temp")
 
 
 async def run_demo(groups: int, out: Path | None, language: str = "zh") -> int:
     """Build, import, match, scan (dry run) and digest a district; write demo.html."""
-    from groupbot.digest_html import digest_html  # matplotlib loads only when needed
+    from groupbot.reports.digest_html import digest_html  # matplotlib loads only when needed
 
     out = out or Path(tempfile.mkdtemp(prefix="groupbot-demo-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -50,7 +51,8 @@ async def run_demo(groups: int, out: Path | None, language: str = "zh") -> int:
         rows = (parse_row(raw, line) for line, raw in read_rows(census))
         await CensusService(engine, clock).import_rows(rows, report)
         matched = await MatchingService(engine, clock, Lexicon.default()).run()
-        scan = await LifecycleService(engine, clock, LifecycleSettings(), TEMPORARY).scan(
+        scan = await LifecycleService(engine, clock, LifecycleSettings(),
+                                      DEFAULT_TEMPORARY_PATTERNS).scan(
             as_of, dry_run=True)
         digest = await DigestService(engine, clock).build(as_of)
     finally:

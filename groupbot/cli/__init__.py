@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import json
 import logging
 import sys
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError, ProgrammingError
-
 from groupbot import __version__
 from groupbot.config import Config, ConfigError, load_config
-from groupbot.domain.inventory import EXPORT_FIELDS
 from groupbot.logs import setup_logging
 
 DEFAULT_CONFIG = "config.toml"
@@ -138,97 +133,61 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
-    from telegram.error import InvalidToken
+    from groupbot.cli.run import run
 
-    from groupbot.app import run_bot
-    from groupbot.telegram.poller import FatalPollingError
-
-    try:
-        asyncio.run(run_bot(config, migrate=not args.no_migrate))
-    except (InvalidToken, FatalPollingError):
-        print("groupbot: Telegram rejected the bot token (check telegram.token)", file=sys.stderr)
-        return 1
-    except Exception:
-        # Through the logger, so the traceback is redacted like every other line.
-        logging.getLogger("groupbot").exception("groupbot stopped on an unexpected error")
-        return 1
-    return 0
+    return run(config, migrate=not args.no_migrate)
 
 
 def _db_upgrade(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.storage.migrate import upgrade
+    from groupbot.cli.db import upgrade
 
-    upgrade(config.database.url)
-    print("database is up to date")
-    return 0
+    return upgrade(config)
 
 
 def _import(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.importers.census_import import import_files
+    from groupbot.cli.inventory import import_files
 
     return asyncio.run(import_files(config, args.files, show_progress=not args.no_progress))
 
 
 def _match(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.cli_match import run_match
+    from groupbot.cli.match import run_match
 
     return asyncio.run(run_match(config, as_json=args.json))
 
 
 def _unmerge(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.cli_match import run_unmerge
+    from groupbot.cli.match import run_unmerge
 
     return asyncio.run(run_unmerge(config, args.proposal_id))
 
 
 def _scan(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.cli_lifecycle import run_scan
+    from groupbot.cli.lifecycle import run_scan
 
     return asyncio.run(run_scan(config, as_of=args.as_of, dry_run=args.dry_run,
                                 as_json=args.json))
 
 
 def _restore(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.cli_lifecycle import run_restore
+    from groupbot.cli.lifecycle import run_restore
 
     return asyncio.run(run_restore(config, args.chat_id, args.platform))
 
 
 def _digest(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.cli_digest import run_digest
+    from groupbot.cli.digest import run_digest
 
     return asyncio.run(run_digest(config, as_of=args.as_of, send=args.send, fmt=args.format))
 
 
 def _demo(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.demo import run_demo
+    from groupbot.cli.demo import run_demo
 
     return asyncio.run(run_demo(args.groups, args.out, config.language))
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:
-    from groupbot.clock import clock_from_environment
-    from groupbot.services.groups import GroupService
-    from groupbot.storage.db import make_engine
+    from groupbot.cli.inventory import export_inventory
 
-    async def records():
-        engine = make_engine(config.database.url)
-        try:
-            return await GroupService(engine, clock_from_environment(config.tz)).inventory()
-        finally:
-            await engine.dispose()
-
-    try:
-        rows = [r.export_row() for r in asyncio.run(records())]
-    except (OperationalError, ProgrammingError) as exc:
-        print(f"groupbot: cannot read the database ({exc.orig}); run `groupbot db upgrade`",
-              file=sys.stderr)
-        return 1
-    if args.format == "json":
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return 0
+    return export_inventory(config, args.format)

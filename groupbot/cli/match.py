@@ -7,34 +7,14 @@ import sys
 
 from telegram import Bot
 
-from groupbot.clock import Clock, clock_from_environment
+from groupbot.clock import clock_from_environment
 from groupbot.config import Config
-from groupbot.domain.lexicon import Lexicon
-from groupbot.domain.match_candidates import CandidateSettings
-from groupbot.domain.matching import MatchSettings
-from groupbot.services.matching import MatchingService
 from groupbot.services.merges import MergeService
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
 from groupbot.storage.proposals import StoredProposal
 from groupbot.telegram.merge_handlers import restore_permissions
-
-
-def match_settings(config: Config) -> MatchSettings:
-    """Matching settings from the config."""
-    m = config.matching
-    return MatchSettings(
-        min_function=m.min_function,
-        temporary_patterns=config.lifecycle.temporary_patterns,
-        language=config.language,
-        candidates=CandidateSettings(min_containment=m.min_containment,
-                                     min_shared=m.min_shared))
-
-
-def matching_service(config: Config, engine, clock: Clock) -> MatchingService:
-    """The matching use case wired from the config."""
-    lexicon = Lexicon.default(config.matching.topics)
-    return MatchingService(engine, clock, lexicon, match_settings(config))
+from groupbot.wiring import matching_service
 
 
 def proposal_json(proposal: StoredProposal) -> dict:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from groupbot.charts import digest_chart
 from groupbot.domain.digest import Digest
-from groupbot.telegram.digest_render import digest_text
+from groupbot.reports.charts import digest_chart
+from groupbot.reports.digest_text import digest_text
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei","PingFang SC","Microsoft YaHei",

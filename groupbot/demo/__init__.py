@@ -1,0 +1,1 @@
+"""The synthetic district that `groupbot demo` builds (a census of grassroots work groups)."""

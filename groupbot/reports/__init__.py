@@ -1,0 +1,1 @@
+"""The digest rendered for people: text, a self-contained HTML page, a CSV table, a chart."""
