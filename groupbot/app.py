@@ -44,7 +44,16 @@ from groupbot.telegram.rate_limit import UserRateLimit
 from groupbot.telegram.sender import Sender
 from groupbot.telegram.updates import ALLOWED_UPDATES
 from groupbot.telegram.webhook import WebhookIntake, start_server
-from groupbot.wiring import digest_service, lifecycle_actions, matching_service, scan_service
+from groupbot.wiring import (
+    courier as make_courier,
+)
+from groupbot.wiring import (
+    digest_service,
+    lifecycle_changes,
+    lifecycle_notices,
+    matching_service,
+    scan_service,
+)
 
 log = logging.getLogger(__name__)
 SEND_RETRIES_ON_429 = 3
@@ -102,7 +111,7 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     coordinator = Coordinator(engine, config.cluster.heartbeat_seconds, clock=clock)
     sender = Sender(application.bot, groups, retry_delay=retry_delay, metrics=metrics)
     tg = config.telegram
-    courier = Courier(engine, sender, coordinator, clock)
+    courier = make_courier(config, engine, clock, sender, coordinator)
     admins = AdminChecker(application.bot, tg.admins, tg.admin_cache_seconds)
     # One door for every command and button: the policy in groupbot.domain.authority.
     authority = Authority(admins, sender, config.language, tg.admin_chat_id,
@@ -115,8 +124,8 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
         read_only_after=timedelta(days=config.matching.read_only_after_days), courier=courier)
     lifecycle = LifecycleHandlers(
         scans=scan_service(config, engine, clock),
-        actions=lifecycle_actions(config, engine, clock, application.bot, sender, groups),
-        authority=authority, restore_days=config.lifecycle.restore_days)
+        changes=lifecycle_changes(config, engine, clock), notices=lifecycle_notices(config),
+        courier=courier, sender=sender, authority=authority)
     digests = DigestHandlers(
         service=digest_service(config, engine, clock),
         authority=authority, admin_chat_id=tg.admin_chat_id, language=config.language, tz=tz,

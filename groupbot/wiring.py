@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from datetime import date
 
 from telegram import Bot
@@ -12,12 +13,15 @@ from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.lifecycle import LifecycleSettings
 from groupbot.domain.match_candidates import CandidateSettings
 from groupbot.domain.matching import MatchSettings
+from groupbot.services.coordination import Coordinator, new_worker_id
 from groupbot.services.digest import DigestService
 from groupbot.services.groups import GroupService
-from groupbot.services.lifecycle import LifecycleChanges, LifecycleService
+from groupbot.services.lifecycle import LifecycleService
+from groupbot.services.lifecycle_changes import LifecycleChanges
 from groupbot.services.matching import MatchingService
 from groupbot.telegram.callbacks import derive_secret
-from groupbot.telegram.lifecycle_handlers import LifecycleActions
+from groupbot.telegram.courier import Courier
+from groupbot.telegram.lifecycle_notices import LifecycleNotices
 from groupbot.telegram.sender import Sender
 
 
@@ -47,15 +51,35 @@ def lifecycle_changes(config: Config, engine, clock: Clock) -> LifecycleChanges:
     return LifecycleChanges(engine, clock, lifecycle_settings(config))
 
 
-def lifecycle_actions(config: Config, engine, clock: Clock, bot: Bot, sender: Sender,
-                      groups: GroupService) -> LifecycleActions:
-    """The Telegram side of the lifecycle."""
-    return LifecycleActions(
-        bot=bot, sender=sender, groups=groups, changes=lifecycle_changes(config, engine, clock),
+def lifecycle_notices(config: Config) -> LifecycleNotices:
+    """What lifecycle decisions say and change in Telegram."""
+    return LifecycleNotices(
         language=config.language, admin_chat_id=config.telegram.admin_chat_id,
         secret=derive_secret(config.telegram.callback_secret, config.telegram.token),
         inactive_days=config.lifecycle.inactive_days,
-        leave_on_archive=config.lifecycle.leave_on_archive)
+        leave_on_archive=config.lifecycle.leave_on_archive,
+        restore_days=config.lifecycle.restore_days)
+
+
+def courier(config: Config, engine, clock: Clock, sender: Sender,
+            coordinator: Coordinator) -> Courier:
+    """The outbox's deliverer; it remembers what groups allowed before they were restricted."""
+    changes = lifecycle_changes(config, engine, clock)
+
+    async def remember(body: dict, permissions: str) -> None:
+        await changes.remember_permissions(body["group_pk"], permissions)
+
+    return Courier(engine, sender, coordinator, clock, remember)
+
+
+@asynccontextmanager
+async def command_courier(config: Config, engine, clock: Clock):
+    """A courier for one command-line run (a worker of its own, gone when the run ends)."""
+    async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
+        coordinator = Coordinator(engine, config.cluster.heartbeat_seconds,
+                                  f"cli-{new_worker_id()}", clock=clock)
+        yield courier(config, engine, clock, Sender(bot, GroupService(engine, clock)),
+                      coordinator)
 
 
 def match_settings(config: Config) -> MatchSettings:

@@ -6,17 +6,12 @@ import json
 import sys
 from datetime import date
 
-from telegram import Bot
-
 from groupbot.clock import clock_from_environment
 from groupbot.config import Config
-from groupbot.services.groups import GroupService
-from groupbot.services.lifecycle import NotArchived
+from groupbot.services.lifecycle_changes import NotArchived
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
-from groupbot.telegram.lifecycle_handlers import give_back_permissions
-from groupbot.telegram.sender import Sender
-from groupbot.wiring import lifecycle_actions, lifecycle_changes, scan_service
+from groupbot.wiring import command_courier, lifecycle_changes, lifecycle_notices, scan_service
 
 
 async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json: bool) -> int:
@@ -31,13 +26,12 @@ async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json
     try:
         service = scan_service(config, engine, clock)
         today = as_of or service.today()
-        items = await service.scan(today, dry_run=dry_run)
-        if not dry_run:
-            async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
-                groups = GroupService(engine, clock)
-                actions = lifecycle_actions(config, engine, clock, bot, Sender(bot, groups),
-                                            groups)
-                await actions.carry_out(items, today)
+        if dry_run:
+            items = await service.scan(today, dry_run=True)
+        else:
+            items, outbox = await service.scan_and_notify(lifecycle_notices(config).scan, today)
+            async with command_courier(config, engine, clock) as courier:
+                await courier.deliver(outbox)
     finally:
         await engine.dispose()
     _print(items, as_json, dry_run)
@@ -60,10 +54,15 @@ async def run_restore(config: Config, chat_id: str, platform: str) -> int:
     """Restore an archived group (and its Telegram permissions when a token is configured)."""
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
+    clock = clock_from_environment(config.tz)
     try:
-        changes = lifecycle_changes(config, engine, clock_from_environment(config.tz))
+        changes = lifecycle_changes(config, engine, clock)
         key_id = int(chat_id) if platform == "telegram" else chat_id
-        _, prior = await changes.restore(key_id, "cli", platform)
+        restored = await changes.restore(key_id, "cli", platform,
+                                         notices=lifecycle_notices(config).restored)
+        if restored.outbox and config.telegram.token:
+            async with command_courier(config, engine, clock) as courier:
+                await courier.deliver(restored.outbox)
     except NotArchived:
         print(f"groupbot: {chat_id} is not archived", file=sys.stderr)
         return 1
@@ -72,8 +71,6 @@ async def run_restore(config: Config, chat_id: str, platform: str) -> int:
         return 1
     finally:
         await engine.dispose()
-    if prior and platform == "telegram" and config.telegram.token:
-        async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
-            await give_back_permissions(bot, int(chat_id), prior)
+    # Without a token the running bot delivers what is left in the outbox.
     print(f"{chat_id} restored")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -17,20 +18,16 @@ from groupbot.domain.lifecycle import (
     LifecycleSettings,
     apply,
     decide,
-    restore,
 )
 from groupbot.domain.textnorm import looks_temporary
-from groupbot.storage import bot_state, lifecycle_rows
+from groupbot.storage import bot_state, lifecycle_rows, outbox_rows
 from groupbot.storage.db import reader
 from groupbot.storage.group_rows import (
     GroupKey,
-    audit_event,
-    find_group,
-    key_by_pk,
     public_chat_id,
     set_status,
-    update_group,
 )
+from groupbot.storage.outbox_rows import Outgoing
 
 POLICY_START_KEY = "lifecycle.policy_start"
 ASKED = "awaiting_approval"  # stored as last_verdict once admins were asked to approve
@@ -50,12 +47,18 @@ class ScanItem:
     last_active: date | None
     action: str  # none / review / warn_14 / archive / propose_archive / renew
     due_on: date | None
+    members: int = 0  # what a farewell reports: member count, else members seen
+    messages_30d: int = 0
 
     def json_row(self) -> dict:
         """The `groupbot scan --json` shape."""
         return {"chat_id": self.chat_id, "verdict": self.verdict,
                 "last_active": self.last_active.isoformat() if self.last_active else None,
                 "action": self.action}
+
+
+# What a scan implies for Telegram, rendered by the caller: warnings, farewells, archiving…
+Notices = Callable[[list[ScanItem], date], list[Outgoing]]
 
 
 class LifecycleService:
@@ -79,30 +82,46 @@ class LifecycleService:
         return self._clock.today()
 
     async def scan(self, today: date | None = None, *, dry_run: bool = False) -> list[ScanItem]:
-        """Decide on every group; unless dry_run, store the outcome (actions are the caller's)."""
+        """Decide on every group; unless dry_run, store the outcome (nothing is sent)."""
         today = today or self.today()
-        since = today - timedelta(days=29)
         engine = self._reader if dry_run else self._engine
         async with engine.begin() as conn:
-            rows = await lifecycle_rows.scan_rows(conn, since)
-            start = await self._policy_start(conn, today, dry_run)
-            items, updates = [], []
-            for row in rows:
-                life = self._life(row)
-                decision = decide(life, today, start, self._settings)
-                if decision.action is Action.PROPOSE_ARCHIVE and row.last_verdict == ASKED:
-                    decision = replace(decision, action=Action.NONE)  # admins were asked once
-                item = self._item(row, life, decision)
-                if item.action == Action.NONE and self._should_ask(row, life):
-                    item = replace(item, action=ASK_END_DATE)
-                    if not dry_run:
-                        updates.append({"group_id": row.id, "asked_end_date": True})
-                if item.verdict or item.action != Action.NONE:
-                    items.append(item)
+            return await self._scan(conn, today, dry_run)
+
+    async def scan_and_notify(self, notices: Notices, today: date | None = None
+                              ) -> tuple[list[ScanItem], list[int]]:
+        """Scan, and store what it implies for Telegram in the same transaction.
+
+        Returns the items and the outbox ids to deliver: a crash after the commit leaves the
+        messages for whoever delivers next, a crash before leaves the scan undone.
+        """
+        today = today or self.today()
+        async with self._engine.begin() as conn:
+            items = await self._scan(conn, today, dry_run=False)
+            ids = await outbox_rows.add(conn, notices(items, today), self._clock.now())
+        return items, ids
+
+    async def _scan(self, conn: AsyncConnection, today: date, dry_run: bool) -> list[ScanItem]:
+        since = today - timedelta(days=29)
+        rows = await lifecycle_rows.scan_rows(conn, since)
+        start = await self._policy_start(conn, today, dry_run)
+        items, updates = [], []
+        for row in rows:
+            life = self._life(row)
+            decision = decide(life, today, start, self._settings)
+            if decision.action is Action.PROPOSE_ARCHIVE and row.last_verdict == ASKED:
+                decision = replace(decision, action=Action.NONE)  # admins were asked once
+            item = self._item(row, life, decision)
+            if item.action == Action.NONE and self._should_ask(row, life):
+                item = replace(item, action=ASK_END_DATE)
                 if not dry_run:
-                    await self._record(conn, row, life, decision, today, updates)
-            if updates:
-                await lifecycle_rows.save_states(conn, updates)
+                    updates.append({"group_id": row.id, "asked_end_date": True})
+            if item.verdict or item.action != Action.NONE:
+                items.append(item)
+            if not dry_run:
+                await self._record(conn, row, life, decision, today, updates)
+        if updates:
+            await lifecycle_rows.save_states(conn, updates)
         return items
 
     async def _policy_start(self, conn: AsyncConnection, today: date, dry_run: bool) -> date:
@@ -145,7 +164,8 @@ class LifecycleService:
             action = f"warn_{decision.lead_days}"
         return ScanItem(row.id, public_chat_id(row.platform, row.chat_id), row.platform,
                         row.title, decision.verdict.value if decision.verdict else None,
-                        life.last_active, action, decision.due_on)
+                        life.last_active, action, decision.due_on,
+                        int(row.member_count or row.members_seen or 0), int(row.messages_30d))
 
     async def _record(self, conn: AsyncConnection, row, life: GroupLife, decision: Decision,
                       today: date, updates: list[dict]) -> None:
@@ -165,93 +185,6 @@ class LifecycleService:
             key = GroupKey(row.id, row.title, life.status)
             await set_status(conn, key, after.status, at=self._clock.now(), actor=ACTOR,
                              reason=f"{verdict or 'activity'}: {decision.action.value}")
-
-
-class NotArchived(LookupError):
-    """Only an archived group can be restored."""
-
-
-class LifecycleChanges:
-    """Explicit decisions of people: keep a group, declare it temporary, restore it."""
-
-    def __init__(self, engine: AsyncEngine, clock: Clock, settings: LifecycleSettings):
-        self._engine = engine
-        self._clock = clock
-        self._tz = clock.tz
-        self._settings = settings
-
-    async def keep(self, chat_id: int | str, reason: str, until: date | None, actor: str,
-                   platform: str = "telegram") -> GroupKey:
-        """Exempt a group (indefinitely, or until a date); any countdown stops."""
-        async with self._engine.begin() as conn:
-            key = await self._group(conn, chat_id, platform)
-            await lifecycle_rows.save_states(conn, [{
-                "group_id": key.pk, "exempt": True, "exempt_until": until,
-                "exempt_reason": reason[:500], "due_on": None, "warnings_sent": ""}])
-            if key.status in ("active", "warned", "restored"):
-                await set_status(conn, key, "exempt", at=self._clock.now(), actor=actor,
-                                 reason=f"keep: {reason[:200]}")
-        return key
-
-    async def declare_temporary(self, chat_id: int | str, until: date, actor: str,
-                                platform: str = "telegram") -> GroupKey:
-        """Mark a group temporary, ending on `until`."""
-        async with self._engine.begin() as conn:
-            key = await self._group(conn, chat_id, platform)
-            await lifecycle_rows.save_states(conn, [{"group_id": key.pk, "temporary": True}])
-            await update_group(conn, key.pk, self._clock.now(), expires_on=until)
-            await audit_event(conn, at=self._clock.now(), actor=actor, action="temporary",
-                              group_pk=key.pk, until=until.isoformat())
-        return key
-
-    async def restore(self, chat_id: int | str, actor: str,
-                      platform: str = "telegram") -> tuple[GroupKey, str | None]:
-        """Bring an archived group back; returns it and the permissions it had before."""
-        today = self._clock.today()
-        async with self._engine.begin() as conn:
-            key = await self._group(conn, chat_id, platform)
-            if key.status != "archived":
-                raise NotArchived(chat_id)
-            state = await lifecycle_rows.load_state(conn, key.pk)
-            back = restore(GroupLife(status=key.status, last_active=None, registered_on=today),
-                           today, self._settings)
-            await lifecycle_rows.save_states(conn, [{
-                "group_id": key.pk, "restored_until": back.restored_until, "due_on": None,
-                "warnings_sent": "", "approved": False}])
-            await set_status(conn, key, "restored", at=self._clock.now(), actor=actor,
-                             reason="restore")
-        return key, state.prior_permissions if state else None
-
-    async def remember_permissions(self, group_pk: int, permissions: str) -> None:
-        """Keep the permissions an archived group had, to give them back on restore."""
-        async with self._engine.begin() as conn:
-            await lifecycle_rows.save_states(conn, [{"group_id": group_pk,
-                                                     "prior_permissions": permissions}])
-
-    async def reject_archive(self, group_pk: int, actor: str) -> None:
-        """An admin refused to archive this group: it is kept until someone says otherwise."""
-        async with self._engine.begin() as conn:
-            await lifecycle_rows.save_states(conn, [{
-                "group_id": group_pk, "exempt": True, "exempt_until": None,
-                "exempt_reason": "archive refused by an admin", "due_on": None,
-                "warnings_sent": "", "last_verdict": None}])
-            await audit_event(conn, at=self._clock.now(), actor=actor, action="archive_refused",
-                              group_pk=group_pk)
-            key = await key_by_pk(conn, group_pk)
-            if key.status in ("active", "warned", "restored"):
-                await set_status(conn, key, "exempt", at=self._clock.now(), actor=actor,
-                                 reason="archive refused")
-
-    async def approve_archive(self, group_pk: int) -> None:
-        """An admin approved archiving this group (require_approval)."""
-        async with self._engine.begin() as conn:
-            await lifecycle_rows.save_states(conn, [{"group_id": group_pk, "approved": True}])
-
-    async def _group(self, conn: AsyncConnection, chat_id, platform: str) -> GroupKey:
-        key = await find_group(conn, chat_id, platform)
-        if key is None:
-            raise LookupError(f"no such group: {chat_id}")
-        return key
 
 
 def _leads(text: str | None) -> frozenset[int]:

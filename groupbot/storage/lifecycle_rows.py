@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from groupbot.storage.activity import group_activity, member_activity
+from groupbot.domain.events import PRESENT_STATUSES
+from groupbot.storage.activity import group_activity, member_activity, memberships
 from groupbot.storage.group_rows import groups
 from groupbot.storage.sqlx import upsert
 from groupbot.storage.tables import Lifecycle
@@ -28,14 +29,19 @@ async def scan_rows(conn: AsyncConnection, since: date) -> list:
                       func.count(func.distinct(member_activity.c.member_id)).label("n"))
                .where(member_activity.c.day >= since).group_by(member_activity.c.group_id)
                .subquery())
+    seen = (select(memberships.c.group_id, func.count().label("n"))
+            .where(memberships.c.status.in_(PRESENT_STATUSES))
+            .group_by(memberships.c.group_id).subquery())
     query = (select(groups.c.id, groups.c.chat_id, groups.c.platform, groups.c.title,
                     groups.c.status, groups.c.last_active, groups.c.registered_at,
-                    groups.c.created_on, groups.c.expires_on,
+                    groups.c.created_on, groups.c.expires_on, groups.c.member_count,
+                    func.coalesce(seen.c.n, 0).label("members_seen"),
                     func.coalesce(messages.c.n, 0).label("messages_30d"),
                     func.coalesce(posters.c.n, 0).label("posters_30d"),
                     *(lifecycle.c[f] for f in STATE_FIELDS))
              .outerjoin(messages, messages.c.group_id == groups.c.id)
              .outerjoin(posters, posters.c.group_id == groups.c.id)
+             .outerjoin(seen, seen.c.group_id == groups.c.id)
              .outerjoin(lifecycle, lifecycle.c.group_id == groups.c.id))
     return list(await conn.execute(query))
 
@@ -62,3 +68,15 @@ def _with_defaults(row: dict) -> dict:
 async def load_state(conn: AsyncConnection, group_pk: int):
     """One group's lifecycle row, or None."""
     return (await conn.execute(select(lifecycle).where(lifecycle.c.group_id == group_pk))).first()
+
+
+async def remember_permissions(conn: AsyncConnection, group_pk: int, permissions: str) -> bool:
+    """Keep a group's permissions from before archiving, unless kept already.
+
+    Restricting may be carried out twice (at least once): the second reading would be the
+    restricted permissions, which must not replace the real ones.
+    """
+    result = await conn.execute(update(lifecycle).where(
+        (lifecycle.c.group_id == group_pk) & lifecycle.c.prior_permissions.is_(None))
+        .values(prior_permissions=permissions))
+    return result.rowcount == 1

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import ChatPermissions, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, TelegramError, TimedOut
 
 from groupbot.clock import Clock
@@ -21,15 +23,22 @@ log = logging.getLogger(__name__)
 # many heartbeats before the leader takes them (it died between commit and claim).
 UNCLAIMED_HEARTBEATS = 2
 LINK = "{link}"
+# Changes to a group rather than messages: make it read-only (remembering its permissions
+# first), or give it back the permissions in the body.
+RESTRICT = "restrict"
+PERMISSIONS = "permissions"
+# Keeps the permissions a group had before RESTRICT: (message body, permissions as JSON).
+Remember = Callable[[dict, str], Awaitable[None]]
 
 
 class Courier:
     """Stores messages with an action and delivers them, at least once and in order."""
 
     def __init__(self, engine: AsyncEngine, sender: Sender, coordinator: Coordinator,
-                 clock: Clock):
+                 clock: Clock, remember: Remember | None = None):
         self._engine = engine
         self._clock = clock
+        self._remember = remember
         self._sender = sender
         self._coordinator = coordinator
         self._sweeping: asyncio.Task | None = None
@@ -124,11 +133,29 @@ class Courier:
             await self._sender.call(chat, self._sender.bot.send_document,
                                     InputFile(message.blob, filename=body["filename"]),
                                     caption=body.get("caption"))
+        elif message.kind == RESTRICT:
+            await self._restrict(chat, body)
+        elif message.kind == PERMISSIONS:
+            permissions = ChatPermissions.de_json(body["permissions"], self._sender.bot)
+            await self._sender.call(chat, self._sender.bot.set_chat_permissions, permissions)
         else:
             text = body["text"]
             if LINK in text:
                 text = text.replace(LINK, await self._invite_link(body) or "")
             await self._sender.text(chat, text, reply_markup=_buttons(body.get("buttons")))
+
+    async def _restrict(self, chat: int, body: dict) -> None:
+        """Read-only, keeping what the group allowed before (the first reading counts)."""
+        bot = self._sender.bot
+        found = await self._sender.call(chat, bot.get_chat)
+        if found is None:  # the bot is no longer there
+            return
+        before = found.permissions.to_dict() if found.permissions else {}
+        if self._remember is not None:
+            await self._remember(body, json.dumps(before))
+        await self._sender.call(chat, bot.set_chat_permissions, ChatPermissions.no_permissions())
+        if body.get("leave"):
+            await self._sender.call(chat, bot.leave_chat)
 
     async def _invite_link(self, body: dict) -> str | None:
         """A fresh invite link to the group named in the message (e.g. a merge's survivor)."""

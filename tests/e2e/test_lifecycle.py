@@ -23,8 +23,8 @@ async def begin_policy_days_ago(bot, days: int) -> None:
 async def scan(bot, days_ahead: int = 0):
     lifecycle = bot.runtime.lifecycle
     today = lifecycle.scans.today() + timedelta(days=days_ahead)
-    items = await lifecycle.scans.scan(today)
-    await lifecycle.actions.carry_out(items, today)
+    items, outbox = await lifecycle.scans.scan_and_notify(lifecycle.notices.scan, today)
+    await lifecycle.courier.deliver(outbox)
     return {i.chat_id: i.action for i in items}
 
 

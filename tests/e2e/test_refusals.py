@@ -76,7 +76,7 @@ async def test_group_commands_elsewhere_get_group_only(ready):
 
 
 async def test_a_non_admin_tapping_an_archive_button_gets_an_alert(ready):
-    secret = ready.runtime.lifecycle.actions.secret
+    secret = ready.runtime.lifecycle.notices.secret
     data = callbacks.sign(secret, "ok", 1, ADMIN_CHAT, kind=callbacks.ARCHIVE)
     await ready.push(tap(MEMBER, data, group(ADMIN_CHAT, "管理")))
     (answer,) = ready.api.calls_to("answerCallbackQuery")
