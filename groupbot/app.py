@@ -33,6 +33,7 @@ from groupbot.telegram.authority import Authority
 from groupbot.telegram.callbacks import derive_secret
 from groupbot.telegram.courier import Courier
 from groupbot.telegram.digest_handlers import DigestHandlers
+from groupbot.telegram.digest_notices import DigestNotices
 from groupbot.telegram.dispatcher import Dispatcher
 from groupbot.telegram.handlers import Handlers, register_handlers
 from groupbot.telegram.lifecycle_handlers import LifecycleHandlers
@@ -128,8 +129,8 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
         courier=courier, sender=sender, authority=authority)
     digests = DigestHandlers(
         service=digest_service(config, engine, clock),
-        authority=authority, admin_chat_id=tg.admin_chat_id, language=config.language, tz=tz,
-        secret=merges.secret, courier=courier)
+        notices=DigestNotices(config.language, merges.secret), authority=authority,
+        admin_chat_id=tg.admin_chat_id, courier=courier)
     privacy = PrivacyHandlers(PrivacyService(engine, clock, ingest), sender, config.language,
                               config.privacy.retention_days, authority)
     limiter = UserRateLimit(tg.user_rate_limit_per_minute, exempt=tg.admins)

@@ -6,15 +6,16 @@ import json
 import sys
 from datetime import date
 
-from telegram import Bot
-
-from groupbot.clock import clock_from_environment
+from groupbot.clock import Clock, clock_from_environment
 from groupbot.config import Config
+from groupbot.domain.digest import iso_week
 from groupbot.reports.digest_text import digest_text
+from groupbot.services.digest import DigestService
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
-from groupbot.telegram.render import split_message
-from groupbot.wiring import digest_service
+from groupbot.telegram.callbacks import derive_secret
+from groupbot.telegram.digest_notices import DigestNotices
+from groupbot.wiring import command_courier, digest_service
 
 
 async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str) -> int:
@@ -25,18 +26,16 @@ async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str
         return 2
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
+    clock = clock_from_environment(config.tz)
     try:
-        service = digest_service(config, engine, clock_from_environment(config.tz))
+        service = digest_service(config, engine, clock)
+        if send:
+            return await _send(config, engine, clock, service)
         digest = await service.build(as_of or service.today())
     finally:
         await engine.dispose()
     text = digest_text(digest, config.language)
-    if send:
-        async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
-            for piece in split_message(text):
-                await bot.send_message(config.telegram.admin_chat_id, piece)
-        print(f"digest {digest.week} sent")
-    elif fmt == "html":
+    if fmt == "html":
         from groupbot.reports.digest_html import digest_html
 
         print(digest_html(digest, config.language))
@@ -45,4 +44,20 @@ async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str
         sys.stdout.write("\n")
     else:
         print(text)
+    return 0
+
+
+async def _send(config: Config, engine, clock: Clock, service: DigestService) -> int:
+    """This week's digest to the admin chat, claiming the week as the scheduled one does."""
+    chat = config.telegram.admin_chat_id
+    notices = DigestNotices(config.language,
+                            derive_secret(config.telegram.callback_secret, config.telegram.token))
+    outbox = await service.weekly(chat, notices.messages)
+    week = iso_week(service.today())
+    if outbox is None:
+        print(f"groupbot: the digest of {week} was already sent to {chat}", file=sys.stderr)
+        return 1
+    async with command_courier(config, engine, clock) as courier:
+        await courier.deliver(outbox)
+    print(f"digest {week} sent")
     return 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -13,6 +15,9 @@ from groupbot.storage import digest_rows, outbox_rows, proposals
 from groupbot.storage.db import reader
 from groupbot.storage.outbox_rows import Outgoing
 
+log = logging.getLogger(__name__)
+# Renders a digest for a chat as outbox messages: (chat id, digest, table rows).
+Render = Callable[[int, Digest, list], Awaitable[list[Outgoing]]]
 SOON_DAYS = 14
 PHOTO_MIN_MESSAGES = 10  # a photo share of a nearly silent group says nothing
 TOP_PROPOSALS = 5
@@ -36,6 +41,28 @@ class DigestService:
     def today(self) -> date:
         """The local date."""
         return self._clock.today()
+
+    @property
+    def tz(self) -> tzinfo:
+        """The zone days are counted in."""
+        return self._tz
+
+    async def weekly(self, chat_id: int, render: Render, due: datetime | None = None
+                     ) -> list[int] | None:
+        """The digest of the week of `due` for a chat: claimed once, with its messages.
+
+        Returns the outbox ids to deliver, or None when that week is over (a run caught up
+        after downtime) or its digest was already claimed. The claim and the messages commit
+        together: a crash before leaves the week open, after it whoever delivers next sends
+        the rest.
+        """
+        today = self.today()
+        week = iso_week(due.astimezone(self._tz).date() if due else today)
+        if week != iso_week(today):
+            log.info("skipping the digest of %s: that week is over", week)
+            return None
+        messages = await render(chat_id, await self.build(today), await self.table(today))
+        return await self.claim(chat_id, week, messages)
 
     async def table(self, as_of: date) -> list:
         """One row per group with its week's figures, for the digest's table."""

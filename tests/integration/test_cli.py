@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func, select
 
 from groupbot.cli import main
 from groupbot.domain.events import BotStatusChanged, ChatRef, MessageKind, MessageSeen, Person
@@ -17,7 +18,9 @@ from groupbot.domain.inventory import EXPORT_FIELDS
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
 from groupbot.storage.db import make_engine
+from groupbot.storage.tables import OutboxMessage
 from tests.clocks import now, suite_clock
+from tests.db_helpers import fetch
 from tests.fakebot import FakeBotApi
 from tests.ingest_helpers import commit
 
@@ -115,3 +118,23 @@ def test_digest_print_text_and_json(populated, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["week"] == "2026-W47" and data["total"] == 1
     assert main(["digest", "--send"]) == 2  # no admin chat configured
+
+
+def test_digest_send_claims_the_week_and_goes_through_the_outbox(populated, capsys,
+                                                                    monkeypatch, tmp_path):
+    with FakeBotApi() as api:
+        monkeypatch.setenv("GROUPBOT_TELEGRAM_TOKEN", api.token)
+        monkeypatch.setenv("GROUPBOT_CALLBACK_SECRET", "s" * 32)
+        path = str(tmp_path / "config.toml")
+        (tmp_path / "config.toml").write_text(
+            f'[telegram]\nbase_url = "{api.base_url}"\nadmin_chat_id = -100900\n',
+            encoding="utf-8")
+        assert main(["digest", "--send", "--config", path]) == 0
+        assert "sent" in capsys.readouterr().out
+        sent = [c["method"].lower() for c in api.calls if c["method"].lower().startswith("send")]
+        assert sent[0] == "sendphoto" and sent[-1] == "senddocument" and "sendmessage" in sent
+        assert main(["digest", "--send", "--config", path]) == 1  # the week is taken
+        assert "already sent" in capsys.readouterr().err
+        assert len([c for c in api.calls if c["method"].lower() == "senddocument"]) == 1
+    assert asyncio.run(fetch(populated, select(func.count()).select_from(OutboxMessage))) \
+        == [(0,)]
