@@ -8,7 +8,7 @@ import logging
 import signal
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,13 +17,14 @@ from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
 
 from groupbot.clock import Clock, clock_from_environment
-from groupbot.config import Config, ScheduleConfig
+from groupbot.config import Config
 from groupbot.observability import Metrics, serve_http
+from groupbot.routines import Routines
 from groupbot.scheduling import cron_trigger
 from groupbot.services.coordination import Coordinator
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
-from groupbot.services.jobs import JobRunner, ScheduledJob
+from groupbot.services.jobs import JobRunner
 from groupbot.services.merges import MergeService
 from groupbot.services.privacy import PrivacyService
 from groupbot.storage.db import make_engine
@@ -38,6 +39,7 @@ from groupbot.telegram.dispatcher import Dispatcher
 from groupbot.telegram.handlers import Handlers, register_handlers
 from groupbot.telegram.lifecycle_handlers import LifecycleHandlers
 from groupbot.telegram.merge_handlers import MergeHandlers
+from groupbot.telegram.merge_notices import MergeNotices
 from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.poller import DurablePoller
 from groupbot.telegram.privacy_handlers import PrivacyHandlers
@@ -80,6 +82,7 @@ class Runtime:
     jobs: JobRunner
     courier: Courier
     clock: Clock
+    routines: Routines
 
 
 def build_application(config: Config) -> Application:
@@ -117,22 +120,29 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     # One door for every command and button: the policy in groupbot.domain.authority.
     authority = Authority(admins, sender, config.language, tg.admin_chat_id,
                           owners_decide=config.matching.owners_decide)
-    merges = MergeHandlers(
-        matching=matching_service(config, engine, clock),
-        merges=MergeService(engine, clock),
-        sender=sender, authority=authority, secret=derive_secret(tg.callback_secret, tg.token),
-        language=config.language, admin_chat_id=tg.admin_chat_id,
-        read_only_after=timedelta(days=config.matching.read_only_after_days), courier=courier)
-    lifecycle = LifecycleHandlers(
+    secret = derive_secret(tg.callback_secret, tg.token)
+    merge_notices = MergeNotices(config.language, secret)
+    routines = Routines(
+        matching=matching_service(config, engine, clock), merges=MergeService(engine, clock),
         scans=scan_service(config, engine, clock),
-        changes=lifecycle_changes(config, engine, clock), notices=lifecycle_notices(config),
-        courier=courier, sender=sender, authority=authority)
-    digests = DigestHandlers(
-        service=digest_service(config, engine, clock),
-        notices=DigestNotices(config.language, merges.secret), authority=authority,
+        digests=digest_service(config, engine, clock),
+        privacy=PrivacyService(engine, clock, ingest), merge_notices=merge_notices,
+        lifecycle_notices=lifecycle_notices(config),
+        digest_notices=DigestNotices(config.language, secret), courier=courier,
+        admin_chat_id=tg.admin_chat_id,
+        read_only_after=timedelta(days=config.matching.read_only_after_days),
+        retention_days=config.privacy.retention_days)
+    merges = MergeHandlers(
+        matching=routines.matching, merges=routines.merges, sender=sender, authority=authority,
+        notices=merge_notices, routines=routines, language=config.language,
         admin_chat_id=tg.admin_chat_id, courier=courier)
-    privacy = PrivacyHandlers(PrivacyService(engine, clock, ingest), sender, config.language,
-                              config.privacy.retention_days, authority)
+    lifecycle = LifecycleHandlers(
+        routines=routines, changes=lifecycle_changes(config, engine, clock),
+        notices=routines.lifecycle_notices, courier=courier, sender=sender, authority=authority)
+    digests = DigestHandlers(service=routines.digests, notices=routines.digest_notices,
+                             authority=authority, admin_chat_id=tg.admin_chat_id,
+                             courier=courier)
+    privacy = PrivacyHandlers(routines.privacy, sender, config.language, authority)
     limiter = UserRateLimit(tg.user_rate_limit_per_minute, exempt=tg.admins)
     # Group -1 runs first: an over-limit user's command never reaches the others.
     application.add_handler(TypeHandler(Update, limiter.check), group=-1)
@@ -145,41 +155,14 @@ def build_runtime(config: Config, *, retry_delay: float = 1.0,
     poller = DurablePoller(application, ingest, dispatcher, timeout=tg.poll_timeout,
                            retry_delay=retry_delay, metrics=metrics,
                            may_poll=lambda: coordinator.is_leader)
-    jobs = JobRunner(engine, coordinator, clock,
-                     scheduled_jobs(config.schedule, merges, lifecycle, digests, privacy),
+    jobs = JobRunner(engine, coordinator, clock, routines.jobs(config.schedule),
                      on_run=lambda name: metrics.inc("groupbot_job_runs_total", job=name))
     coordinator.while_leading(courier.sweep)
     if catch_up:
         coordinator.while_leading(jobs.catch_up)
     return Runtime(config, engine, application, ingest, groups, dispatcher, poller, merges,
-                   lifecycle, digests, privacy, metrics, coordinator, jobs, courier, clock)
-
-
-def scheduled_jobs(schedule: ScheduleConfig, merges: MergeHandlers,
-                   lifecycle: LifecycleHandlers, digests: DigestHandlers,
-                   privacy: PrivacyHandlers) -> list[ScheduledJob]:
-    """Daily matching, scan and pruning, the weekly digest, the hourly read-only sweep.
-
-    The grace is how late a run missed while no worker was up may still happen (once).
-    """
-
-    def ignoring_due(action):
-        async def run(due: datetime) -> None:
-            await action()
-        return run
-
-    return [
-        ScheduledJob("matching", schedule.match_cron, timedelta(hours=12),
-                     ignoring_due(merges.scheduled_matching)),
-        ScheduledJob("scan", schedule.scan_cron, timedelta(hours=12),
-                     ignoring_due(lifecycle.scheduled_scan)),
-        # The digest itself refuses a week that is over, and claims its week once.
-        ScheduledJob("digest", schedule.digest_cron, timedelta(days=7), digests.weekly),
-        ScheduledJob("prune", "0 3 * * *", timedelta(hours=20),
-                     ignoring_due(privacy.prune)),
-        ScheduledJob("read_only", "0 * * * *", timedelta(hours=1),
-                     ignoring_due(merges.read_only_job)),
-    ]
+                   lifecycle, digests, privacy, metrics, coordinator, jobs, courier, clock,
+                   routines)
 
 
 def schedule_jobs(runtime: Runtime) -> None:

@@ -19,6 +19,7 @@ from groupbot.services.groups import GroupService
 from groupbot.services.lifecycle import LifecycleService
 from groupbot.services.lifecycle_changes import LifecycleChanges
 from groupbot.services.matching import MatchingService
+from groupbot.services.merges import MergeService
 from groupbot.telegram.callbacks import derive_secret
 from groupbot.telegram.courier import Courier
 from groupbot.telegram.lifecycle_notices import LifecycleNotices
@@ -64,10 +65,14 @@ def lifecycle_notices(config: Config) -> LifecycleNotices:
 def courier(config: Config, engine, clock: Clock, sender: Sender,
             coordinator: Coordinator) -> Courier:
     """The outbox's deliverer; it remembers what groups allowed before they were restricted."""
-    changes = lifecycle_changes(config, engine, clock)
+    changes, merges = lifecycle_changes(config, engine, clock), MergeService(engine, clock)
 
     async def remember(body: dict, permissions: str) -> None:
-        await changes.remember_permissions(body["group_pk"], permissions)
+        # A merge's absorbed group, or an archived one.
+        if "proposal_id" in body:
+            await merges.remember_permissions(body["proposal_id"], body["group_pk"], permissions)
+        else:
+            await changes.remember_permissions(body["group_pk"], permissions)
 
     return Courier(engine, sender, coordinator, clock, remember)
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 import sys
 
-from telegram import Bot
-
 from groupbot.clock import clock_from_environment
 from groupbot.config import Config
 from groupbot.services.merges import MergeService
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
 from groupbot.storage.proposals import StoredProposal
-from groupbot.telegram.merge_handlers import restore_permissions
-from groupbot.wiring import matching_service
+from groupbot.wiring import command_courier, matching_service
 
 
 def proposal_json(proposal: StoredProposal) -> dict:
@@ -51,20 +48,20 @@ async def run_unmerge(config: Config, proposal_id: int) -> int:
     """Revert a merge; Telegram permissions are restored too when a token is configured."""
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
+    clock = clock_from_environment(config.tz)
     try:
-        service = MergeService(engine, clock_from_environment(config.tz))
-        outcome = await service.revert(proposal_id, None, actor="cli")
+        outcome = await MergeService(engine, clock).revert(proposal_id, None, actor="cli")
+        if outcome.outbox and config.telegram.token:
+            async with command_courier(config, engine, clock) as courier:
+                await courier.deliver(list(outcome.outbox))
     finally:
         await engine.dispose()
     if outcome.result != "reverted":
         print(f"groupbot: proposal {proposal_id} cannot be reverted ({outcome.result})",
               file=sys.stderr)
         return 1
-    if outcome.restore and config.telegram.token:
-        async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
-            await restore_permissions(bot, outcome)
-    elif outcome.restore:
-        print("groupbot: no bot token configured; group permissions were not restored",
-              file=sys.stderr)
+    if outcome.outbox and not config.telegram.token:
+        print("groupbot: no bot token configured; the running bot gives the groups their "
+              "permissions back", file=sys.stderr)
     print(f"merge #{proposal_id} reverted")
     return 0

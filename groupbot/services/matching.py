@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,8 +14,9 @@ from groupbot.clock import Clock
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.match_features import Corpus, build_corpus
 from groupbot.domain.matching import MatchSettings, Proposal, propose
-from groupbot.storage import match_input, proposals
+from groupbot.storage import match_input, outbox_rows, proposals
 from groupbot.storage.db import reader
+from groupbot.storage.outbox_rows import Outgoing
 from groupbot.storage.proposals import StoredProposal
 
 
@@ -24,6 +26,11 @@ class MatchRun:
 
     proposals: list[StoredProposal]
     new_ids: frozenset[int]
+    outbox: tuple[int, ...] = ()  # the new proposals' announcements, to deliver
+
+
+# Announcements of the proposals admins have not seen yet.
+ProposalNotices = Callable[[list[StoredProposal]], list[Outgoing]]
 
 
 class MatchingService:
@@ -38,8 +45,12 @@ class MatchingService:
         self._lexicon = lexicon
         self._settings = settings or MatchSettings()
 
-    async def run(self) -> MatchRun:
-        """Match now; CPU work runs in a thread so the bot keeps answering."""
+    async def run(self, notices: ProposalNotices = lambda fresh: []) -> MatchRun:
+        """Match now; CPU work runs in a thread so the bot keeps answering.
+
+        `notices` turns the proposals nobody has seen yet into messages, stored in the same
+        transaction as the proposals: each new proposal is announced once.
+        """
         corpus, pks, fingerprints = await self._load()
         found = await asyncio.to_thread(propose, corpus, self._lexicon, self._settings)
         ids, new = [], set()
@@ -54,9 +65,11 @@ class MatchingService:
                 ids.append(pid)
                 if is_new:
                     new.add(pid)
-            stored = await proposals.load(conn, ids)
-        order = {pid: i for i, pid in enumerate(ids)}
-        return MatchRun(sorted(stored, key=lambda p: order[p.id]), frozenset(new))
+            order = {pid: i for i, pid in enumerate(ids)}
+            stored = sorted(await proposals.load(conn, ids), key=lambda p: order[p.id])
+            outbox = await outbox_rows.add(conn, notices([p for p in stored if p.id in new]),
+                                           now)
+        return MatchRun(stored, frozenset(new), tuple(outbox))
 
     async def pending(self) -> list[StoredProposal]:
         """Proposals waiting for a decision, newest first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +23,7 @@ from groupbot.storage.group_rows import (
     public_chat_id,
     set_status,
 )
-from groupbot.storage.outbox_rows import Outgoing
+from groupbot.storage.outbox_rows import PERMISSIONS, RESTRICT, Outgoing
 from groupbot.storage.proposals import StoredProposal
 
 
@@ -45,7 +46,6 @@ class Outcome:
     proposal: StoredProposal | None = None
     survivor: GroupInfo | None = None
     absorbed: tuple[GroupInfo, ...] = ()
-    restore: tuple = ()  # (chat_id, prior permissions JSON) to undo read-only
     outbox: tuple[int, ...] = ()  # messages stored with the merge, for the caller to deliver
 
 
@@ -117,7 +117,10 @@ class MergeService:
 
     async def revert(self, proposal_id: int, user_id: int | None, actor: str | None = None
                      ) -> Outcome:
-        """Undo an executed merge: every absorbed group gets its previous state back."""
+        """Undo an executed merge: every absorbed group gets its previous state back.
+
+        Giving back the permissions of groups made read-only is stored in the outbox with it.
+        """
         now = self._clock.now()
         actor = actor or user_actor(user_id)
         async with self._engine.begin() as conn:
@@ -134,26 +137,38 @@ class MergeService:
                 key = await key_by_pk(conn, prior.group_id)
                 await set_status(conn, key, prior.prior_status, at=now, actor=actor,
                                  reason=f"unmerge #{proposal_id}", merged_into=None)
-                if prior.read_only_at is not None:
-                    restore.append((public_chat_id(prior.platform, prior.chat_id),
-                                    prior.prior_permissions))
+                if prior.read_only_at is not None and prior.prior_permissions is not None:
+                    restore.append(Outgoing(
+                        int(public_chat_id(prior.platform, prior.chat_id)), PERMISSIONS,
+                        {"permissions": json.loads(prior.prior_permissions)}))
             await audit_event(conn, at=now, actor=actor, action="merge_reverted",
                               group_pk=found[0].survivor_pk, proposal=proposal_id)
-        return Outcome("reverted", found[0], restore=tuple(restore))
+            ids = await outbox_rows.add(conn, restore, now)
+        return Outcome("reverted", found[0], outbox=tuple(ids))
 
-    async def due_read_only(self, grace: timedelta) -> list:
-        """Absorbed groups whose grace period is over and that are not read-only yet."""
-        async with self._reader.connect() as conn:
-            return await proposals.due_read_only(conn, self._clock.now() - grace)
+    async def make_read_only(self, grace: timedelta) -> list[int]:
+        """Absorbed groups past the grace period become read-only: returns the outbox ids.
 
-    async def made_read_only(self, proposal_id: int, group_pk: int, permissions: str) -> None:
-        """Remember the permissions a group had before it was made read-only."""
+        The decision and the change are stored together; the group's permissions of that
+        moment are remembered when the change is carried out (`remember_permissions`).
+        """
         now = self._clock.now()
         async with self._engine.begin() as conn:
-            await proposals.remember_prior(conn, proposal_id, group_pk, permissions=permissions,
-                                           read_only_at=now)
-            await audit_event(conn, at=now, actor="system", action="read_only",
-                              group_pk=group_pk, proposal=proposal_id)
+            due = await proposals.due_read_only(conn, now - grace)
+            for proposal_id, group_pk, _ in due:
+                await proposals.remember_prior(conn, proposal_id, group_pk, read_only_at=now)
+                await audit_event(conn, at=now, actor="system", action="read_only",
+                                  group_pk=group_pk, proposal=proposal_id)
+            return await outbox_rows.add(conn, [
+                Outgoing(int(chat_id), RESTRICT, {"proposal_id": proposal_id,
+                                                  "group_pk": group_pk})
+                for proposal_id, group_pk, chat_id in due], now)
+
+    async def remember_permissions(self, proposal_id: int, group_pk: int,
+                                   permissions: str) -> None:
+        """Keep what an absorbed group allowed before it was made read-only (first reading)."""
+        async with self._engine.begin() as conn:
+            await proposals.remember_permissions(conn, proposal_id, group_pk, permissions)
 
 
 async def _group_info(conn: AsyncConnection, pks: tuple[int, ...]) -> dict[int, GroupInfo]:

@@ -13,6 +13,10 @@ from groupbot.domain.clock import as_utc
 from groupbot.storage.tables import OutboxMessage
 
 outbox = OutboxMessage.__table__
+# Besides messages (text, photo, document), changes to a group: make it read-only, keeping
+# what it allowed before (body: whose record keeps it), or give it permissions back.
+RESTRICT = "restrict"
+PERMISSIONS = "permissions"
 
 
 @dataclass(frozen=True)

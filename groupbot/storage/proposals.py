@@ -128,10 +128,24 @@ async def remember_prior(conn: AsyncConnection, proposal_id: int, group_pk: int,
         values["prior_status"] = status
     if permissions is not None:
         values["prior_permissions"] = permissions
+    if read_only_at is not None:
         values["read_only_at"] = as_utc(read_only_at)
     await conn.execute(update(merge_members).where(
         merge_members.c.proposal_id == proposal_id, merge_members.c.group_id == group_pk)
         .values(**values))
+
+
+async def remember_permissions(conn: AsyncConnection, proposal_id: int, group_pk: int,
+                               permissions: str) -> bool:
+    """Keep an absorbed group's permissions from before it was made read-only, once.
+
+    Restricting may be carried out twice (at least once): the second reading would be the
+    restricted permissions, which must not replace the real ones.
+    """
+    result = await conn.execute(update(merge_members).where(
+        merge_members.c.proposal_id == proposal_id, merge_members.c.group_id == group_pk,
+        merge_members.c.prior_permissions.is_(None)).values(prior_permissions=permissions))
+    return result.rowcount == 1
 
 
 async def priors(conn: AsyncConnection, proposal_id: int) -> list:

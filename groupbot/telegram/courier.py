@@ -15,7 +15,7 @@ from telegram.error import BadRequest, TelegramError, TimedOut
 from groupbot.clock import Clock
 from groupbot.services.coordination import Coordinator
 from groupbot.storage import coordination_rows, outbox_rows
-from groupbot.storage.outbox_rows import Outgoing, Stored
+from groupbot.storage.outbox_rows import PERMISSIONS, RESTRICT, Outgoing, Stored
 from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -23,10 +23,6 @@ log = logging.getLogger(__name__)
 # many heartbeats before the leader takes them (it died between commit and claim).
 UNCLAIMED_HEARTBEATS = 2
 LINK = "{link}"
-# Changes to a group rather than messages: make it read-only (remembering its permissions
-# first), or give it back the permissions in the body.
-RESTRICT = "restrict"
-PERMISSIONS = "permissions"
 # Keeps the permissions a group had before RESTRICT: (message body, permissions as JSON).
 Remember = Callable[[dict, str], Awaitable[None]]
 
@@ -142,7 +138,7 @@ class Courier:
             text = body["text"]
             if LINK in text:
                 text = text.replace(LINK, await self._invite_link(body) or "")
-            await self._sender.text(chat, text, reply_markup=_buttons(body.get("buttons")))
+            await self._sender.text(chat, text, reply_markup=keyboard(body.get("buttons")))
 
     async def _restrict(self, chat: int, body: dict) -> None:
         """Read-only, keeping what the group allowed before (the first reading counts)."""
@@ -170,7 +166,7 @@ class Courier:
         return link.invite_link
 
 
-def _buttons(rows: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
+def keyboard(rows: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
     """[[label, callback_data], …] per row, as Telegram's inline keyboard."""
     if not rows:
         return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -25,10 +25,6 @@ class DigestHandlers:
     admin_chat_id: int | None
     courier: Courier
 
-    @property
-    def tz(self) -> tzinfo:
-        """The zone the digest's days are counted in."""
-        return self.service.tz
 
     async def send(self, chat_id: int, as_of: date) -> None:
         """One digest to one chat, now (an extra copy: the week's claim is untouched)."""
@@ -40,13 +36,3 @@ class DigestHandlers:
         if not await self.authority.allows(update, Action.DIGEST):
             return
         await self.send(update.effective_chat.id, self.service.today())
-
-    async def weekly(self, due: datetime | None = None) -> bool:
-        """The scheduled digest for the week of `due`, claimed with its messages."""
-        if self.admin_chat_id is None:
-            return False
-        ids = await self.service.weekly(self.admin_chat_id, self.notices.messages, due)
-        if ids is None:
-            return False
-        await self.courier.deliver(ids)
-        return True

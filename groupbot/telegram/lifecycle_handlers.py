@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import logging
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,16 +11,15 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from groupbot.domain.authority import Action
-from groupbot.services.lifecycle import LifecycleService
+from groupbot.routines import Routines
 from groupbot.services.lifecycle_changes import LifecycleChanges, NotArchived
 from groupbot.telegram import callbacks
 from groupbot.telegram.authority import Authority
 from groupbot.telegram.courier import Courier
-from groupbot.telegram.lifecycle_notices import LifecycleNotices, tally
+from groupbot.telegram.lifecycle_notices import LifecycleNotices
 from groupbot.telegram.lifecycle_texts import t
 from groupbot.telegram.sender import Sender
 
-log = logging.getLogger(__name__)
 UNTIL = re.compile(r"\s+until\s+(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
 
 
@@ -30,7 +27,7 @@ UNTIL = re.compile(r"\s+until\s+(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
 class LifecycleHandlers:
     """Commands and buttons of the lifecycle."""
 
-    scans: LifecycleService
+    routines: Routines
     changes: LifecycleChanges
     notices: LifecycleNotices
     courier: Courier
@@ -40,25 +37,14 @@ class LifecycleHandlers:
     def _t(self, key: str, **values) -> str:
         return t(key, self.notices.language, **values)
 
-    async def scan_now(self) -> Counter:
-        """Scan, store its messages with it, deliver them: the daily job, /scan, approvals."""
-        items, outbox = await self.scans.scan_and_notify(self.notices.scan)
-        await self.courier.deliver(outbox)
-        return tally(items)
-
-    async def scheduled_scan(self) -> None:
-        """The daily job."""
-        counts = await self.scan_now()
-        log.info("daily lifecycle scan: %s", dict(counts))
-
     async def scan_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/scan in the admin chat: scan now."""
         if not await self.authority.allows(update, Action.SCAN):
             return
-        counts = await self.scan_now()
+        counts = await self.routines.scan()
         if not counts:
             await self.sender.text(update.effective_chat.id,
-                                   self.notices.summary(counts, self.scans.today()))
+                                   self.notices.summary(counts, self.routines.scans.today()))
 
     async def keep_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/keep <reason> [until YYYY-MM-DD]: exempt this group (group admins)."""
@@ -121,7 +107,7 @@ class LifecycleHandlers:
         await query.edit_message_reply_markup(None)
         if pressed.action == "ok":
             await self.changes.approve_archive(pressed.proposal_id)
-            await self.scan_now()
+            await self.routines.scan()
         else:
             await self.changes.reject_archive(pressed.proposal_id,
                                                       f"user:{query.from_user.id}")

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from groupbot.services.lifecycle import ScanItem
-from groupbot.storage.outbox_rows import Outgoing
+from groupbot.storage.outbox_rows import PERMISSIONS, RESTRICT, Outgoing
 from groupbot.telegram import callbacks
-from groupbot.telegram.courier import PERMISSIONS, RESTRICT
 from groupbot.telegram.lifecycle_texts import t
 
 # Scan actions by family: "warn_14" is a warning, "propose_archive" a proposal.

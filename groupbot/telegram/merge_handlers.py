@@ -1,29 +1,23 @@
-"""Merge proposals in Telegram: posting with signed buttons, decisions, /match, /merges,
-/similar, /unmerge, and making absorbed groups read-only after the grace period."""
+"""Merge proposals in Telegram: decisions by button, /match, /merges, /similar, /unmerge."""
 
 from __future__ import annotations
 
-import json
-import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
-from telegram import Bot, ChatPermissions, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from groupbot.domain.authority import Action
-from groupbot.services.matching import MatchingService, MatchRun
+from groupbot.routines import Routines
+from groupbot.services.matching import MatchingService
 from groupbot.services.merges import MergeService, Outcome
-from groupbot.storage.outbox_rows import Outgoing
 from groupbot.storage.proposals import StoredProposal
 from groupbot.telegram import callbacks
 from groupbot.telegram.authority import Authority
-from groupbot.telegram.courier import LINK, Courier
+from groupbot.telegram.courier import Courier, keyboard
+from groupbot.telegram.merge_notices import MergeNotices
 from groupbot.telegram.merge_texts import proposal_text, t
 from groupbot.telegram.sender import Sender
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -34,41 +28,25 @@ class MergeHandlers:
     merges: MergeService
     sender: Sender
     authority: Authority
-    secret: bytes
+    notices: MergeNotices
+    routines: Routines
     language: str
     admin_chat_id: int | None
-    read_only_after: timedelta
     courier: Courier
 
     def _t(self, key: str, **values) -> str:
         return t(key, self.language, **values)
 
-    def keyboard(self, proposal_id: int, chat_id: int) -> InlineKeyboardMarkup:
-        """Approve / Reject / Details, signed for this chat and proposal."""
-        def button(label: str, action: str) -> InlineKeyboardButton:
-            return InlineKeyboardButton(self._t(label), callback_data=callbacks.sign(
-                self.secret, action, proposal_id, chat_id))
-        return InlineKeyboardMarkup([[button("approve", "ok"), button("reject", "no"),
-                                      button("details", "info")]])
+    @property
+    def secret(self) -> bytes:
+        """The key that signs this bot's buttons."""
+        return self.notices.secret
 
     async def post(self, chat_id: int, proposals: list[StoredProposal]) -> None:
-        """Send proposals with their buttons."""
+        """Send proposals with their buttons (a listing, not a decision: sent directly)."""
         for p in proposals:
             await self.sender.text(chat_id, proposal_text(p, self.language),
-                                   reply_markup=self.keyboard(p.id, chat_id))
-
-    async def run_matching(self) -> MatchRun:
-        """Match now and post only the proposals admins have not seen."""
-        run = await self.matching.run()
-        fresh = [p for p in run.proposals if p.id in run.new_ids]
-        if self.admin_chat_id is not None and fresh:
-            await self.post(self.admin_chat_id, fresh)
-        return run
-
-    async def scheduled_matching(self) -> None:
-        """The daily job."""
-        run = await self.run_matching()
-        log.info("daily matching: %d proposals, %d new", len(run.proposals), len(run.new_ids))
+                                   reply_markup=keyboard(self.notices.buttons(p.id, chat_id)))
 
     async def match_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/match: run matching now (admins, admin chat)."""
@@ -76,9 +54,8 @@ class MergeHandlers:
             return
         chat_id = update.effective_chat.id
         await self.sender.text(chat_id, self._t("matching"))
-        run = await self.run_matching()
-        if chat_id != self.admin_chat_id:
-            await self.post(chat_id, [p for p in run.proposals if p.id in run.new_ids])
+        # Without an admin chat, the asking (private) chat is where proposals go.
+        run = await self.routines.match(None if self.admin_chat_id is not None else chat_id)
         await self.sender.text(chat_id, self._t("match_done", total=len(run.proposals),
                                                 new=len(run.new_ids)))
 
@@ -117,7 +94,7 @@ class MergeHandlers:
             return
         user = update.effective_user
         outcome = await self.merges.revert(int(context.args[0]), user.id if user else None)
-        await restore_permissions(context.bot, outcome)
+        await self.courier.deliver(list(outcome.outbox))
         await self.sender.text(chat_id, self._outcome_text(outcome, user.full_name if user
                                                            else ""))
 
@@ -143,7 +120,7 @@ class MergeHandlers:
             return
         outcome = await self.merges.decide(pressed.proposal_id, query.from_user.id,
                                            approve=pressed.action == "ok",
-                                           notices=self._announcements)
+                                           notices=self.notices.announcements)
         text = self._outcome_text(outcome, query.from_user.full_name)
         await query.answer(text, show_alert=outcome.result in ("already", "missing"))
         if outcome.result in ("executed", "rejected"):
@@ -159,37 +136,3 @@ class MergeHandlers:
         if outcome.result == "rejected":
             return self._t("rejected", who=who)
         return self._t(outcome.result)
-
-    def _announcements(self, outcome: Outcome) -> list[Outgoing]:
-        """Tell each absorbed Telegram group where its work moved, with an invite link."""
-        survivor = outcome.survivor
-        linkable = survivor.platform == "telegram" and survivor.bot_is_admin
-        body = {"text": self._t("announce", title=survivor.title, link=LINK),
-                "link_chat": survivor.chat_id if linkable else None,
-                "link_name": f"merge #{outcome.proposal.id}"}
-        return [Outgoing(group.chat_id, "text", body) for group in outcome.absorbed
-                if group.platform == "telegram"]
-
-    async def read_only_job(self) -> None:
-        """After the grace period, absorbed groups become read-only where the bot may do it."""
-        for proposal_id, group_pk, chat_id in await self.merges.due_read_only(
-                self.read_only_after):
-            try:
-                chat = await self.sender.bot.get_chat(int(chat_id))
-                before = chat.permissions.to_dict() if chat.permissions else {}
-                await self.sender.bot.set_chat_permissions(int(chat_id),
-                                                       ChatPermissions.no_permissions())
-            except TelegramError as exc:
-                log.info("cannot make %s read-only: %s", chat_id, exc)
-                continue
-            await self.merges.made_read_only(proposal_id, group_pk, json.dumps(before))
-
-
-async def restore_permissions(bot: Bot, outcome: Outcome) -> None:
-    """Give reverted groups back the permissions they had before they were made read-only."""
-    for chat_id, prior in outcome.restore:
-        try:
-            permissions = ChatPermissions.de_json(json.loads(prior or "{}"), bot)
-            await bot.set_chat_permissions(chat_id, permissions)
-        except TelegramError as exc:
-            log.warning("could not restore permissions of %s: %s", chat_id, exc)

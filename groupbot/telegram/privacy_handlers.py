@@ -1,8 +1,7 @@
-"""/forgetme, and the daily pruning of activity older than the retention period."""
+"""/forgetme: a person's right to be forgotten."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from telegram import Update
@@ -14,7 +13,6 @@ from groupbot.services.privacy import PrivacyService
 from groupbot.telegram.authority import Authority
 from groupbot.telegram.sender import Sender
 
-log = logging.getLogger(__name__)
 TEXTS = {
     "forgotten": {"zh": "✅ 已删除你在所有群中的成员记录和昵称，只保留不具名的消息数量。",
                   "en": "✅ Your member records and names are deleted from every group; only "
@@ -29,7 +27,6 @@ class PrivacyHandlers:
     service: PrivacyService
     sender: Sender
     language: str
-    retention_days: int
     authority: Authority
 
     async def forgetme(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -39,9 +36,3 @@ class PrivacyHandlers:
         await self.service.forget(update.effective_user.id)
         await self.sender.text(update.effective_chat.id,
                                render(TEXTS, "forgotten", self.language))
-
-    async def prune(self) -> None:
-        """The daily job."""
-        days, handled = await self.service.prune(self.retention_days)
-        if days or handled:
-            log.info("pruned %d day rows and %d handled updates", days, handled)

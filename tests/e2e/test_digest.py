@@ -1,7 +1,6 @@
 """The digest through the real bot: /digest, exactly once per week, catch-up after downtime."""
 
 from groupbot.config import ScheduleConfig
-from tests.clocks import suite_clock
 from tests.e2e.conftest import ADMIN_CHAT, ADMIN_ID
 from tests.fakebot import command_update, group, message_update, user
 
@@ -30,12 +29,12 @@ async def test_digest_command_sends_text_and_csv(bot):
 async def test_exactly_one_weekly_digest_across_restarts(start_bot, api):
     first = await start_bot()
     await active_district(first)
-    assert await first.runtime.digests.weekly()
-    assert not await first.runtime.digests.weekly()  # the same week again: nothing
+    assert await first.runtime.routines.digest()
+    assert not await first.runtime.routines.digest()  # the same week again: nothing
     first.stop.set()
     await first.task
     second = await start_bot()
-    assert not await second.runtime.digests.weekly()
+    assert not await second.runtime.routines.digest()
     assert len(api.calls_to("sendDocument", chat_id=ADMIN_CHAT)) == 1
 
 
@@ -44,9 +43,9 @@ async def test_a_digest_missed_while_down_is_sent_once_on_restart(start_bot, api
 
     bot = await start_bot(schedule=ScheduleConfig(digest_cron="0 0 * * 1"))  # Monday 00:00
     await active_district(bot)
-    digests, jobs = bot.runtime.digests, bot.runtime.jobs
-    last_week = suite_clock(digests.tz).local_now() - timedelta(days=7)
-    assert not await digests.weekly(last_week)  # a missed digest whose week is over stays unsent
+    routines, jobs = bot.runtime.routines, bot.runtime.jobs
+    last_week = bot.runtime.clock.local_now() - timedelta(days=7)
+    assert not await routines.digest(last_week)  # a missed digest whose week is over stays unsent
     for _ in range(2):
         assert await bot.runtime.coordinator.beat()  # a heartbeat that finds it leading…
         await jobs.catch_up()  # …is followed by this
@@ -69,7 +68,7 @@ async def test_weekly_job_fires_through_the_scheduler_once(start_bot):
     bot = await start_bot(schedule=ScheduleConfig(digest_cron="0 0 * * 1"))
     await active_district(bot)
     (job,) = bot.runtime.application.job_queue.get_jobs_by_name("digest")
-    tz = bot.runtime.digests.tz
+    tz = bot.runtime.clock.tz
     fixed_now = datetime(2026, 11, 25, 15, 0, tzinfo=tz)  # a Wednesday afternoon
     fire = job.job.trigger.get_next_fire_time(None, fixed_now)
     assert (fire.strftime("%A %H:%M"), fire.date().isoformat()) == ("Monday 00:00",

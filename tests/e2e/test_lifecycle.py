@@ -15,16 +15,16 @@ QUIET = group(-1012, "涌金门社区老年协会群")
 
 async def begin_policy_days_ago(bot, days: int) -> None:
     """The lifecycle was enabled long ago, so no rollout grace applies any more."""
-    start = (bot.runtime.lifecycle.scans.today() - timedelta(days=days)).isoformat()
+    start = (bot.runtime.routines.scans.today() - timedelta(days=days)).isoformat()
     async with bot.runtime.engine.begin() as conn:
         await bot_state.put(conn, "lifecycle.policy_start", start)
 
 
 async def scan(bot, days_ahead: int = 0):
-    lifecycle = bot.runtime.lifecycle
-    today = lifecycle.scans.today() + timedelta(days=days_ahead)
-    items, outbox = await lifecycle.scans.scan_and_notify(lifecycle.notices.scan, today)
-    await lifecycle.courier.deliver(outbox)
+    routines = bot.runtime.routines
+    today = routines.scans.today() + timedelta(days=days_ahead)
+    items, outbox = await routines.scans.scan_and_notify(routines.lifecycle_notices.scan, today)
+    await routines.courier.deliver(outbox)
     return {i.chat_id: i.action for i in items}
 
 

@@ -80,8 +80,8 @@ async def test_approve_executes_once_announces_and_unmerge_restores(bot):
     await bot.push(tap(bot.api, ADMIN, data["no"], 1))
     assert (await bot.record(-1001)).status == "merged"
 
-    bot.runtime.merges.read_only_after = bot.runtime.merges.read_only_after * 0
-    await bot.runtime.merges.read_only_job()
+    bot.runtime.routines.read_only_after *= 0
+    await bot.runtime.routines.read_only()
     assert bot.api.chat_permissions(-1001).get("can_send_messages") is False
 
     await bot.push(command_update(ADMIN_GROUP, ADMIN, "/unmerge 1"))

@@ -52,8 +52,8 @@ async def test_retention_prunes_old_days(bot):
     old = unix_now() - 400 * 86400
     await bot.push(message_update(WORK, OWNER, text="old", date=old),
                    message_update(WORK, OWNER, text="new"))
-    bot.runtime.privacy.retention_days = 365
-    await bot.runtime.privacy.prune()
+    bot.runtime.routines.retention_days = 365
+    await bot.runtime.routines.prune()
     async with bot.runtime.engine.connect() as conn:
         days = list(await conn.execute(select(GroupActivity.day)))
     assert len(days) == 1

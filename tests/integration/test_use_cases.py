@@ -14,9 +14,8 @@ from groupbot.services.lifecycle import LifecycleService
 from groupbot.services.lifecycle_changes import LifecycleChanges
 from groupbot.storage import bot_state, lifecycle_rows, outbox_rows
 from groupbot.storage.db import make_engine
-from groupbot.storage.outbox_rows import Outgoing
+from groupbot.storage.outbox_rows import PERMISSIONS, RESTRICT, Outgoing
 from groupbot.storage.tables import OutboxMessage
-from groupbot.telegram.courier import PERMISSIONS, RESTRICT
 from groupbot.telegram.lifecycle_notices import LifecycleNotices
 from tests.clocks import SHANGHAI, at
 
