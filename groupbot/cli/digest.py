@@ -8,6 +8,7 @@ from datetime import date
 
 from telegram import Bot
 
+from groupbot.cli.words import say
 from groupbot.clock import clock_from_environment
 from groupbot.config import Config
 from groupbot.reports.digest_text import digest_text
@@ -20,8 +21,7 @@ from groupbot.wiring import digest_service
 async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str) -> int:
     """Print the digest (text or JSON), or send its text to the admin chat."""
     if send and not (config.telegram.token and config.telegram.admin_chat_id):
-        print("groupbot: --send needs telegram.token and telegram.admin_chat_id",
-              file=sys.stderr)
+        print(say("digest_needs_chat"), file=sys.stderr)
         return 2
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
@@ -35,7 +35,7 @@ async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str
         async with Bot(config.telegram.token, base_url=config.telegram.base_url) as bot:
             for piece in split_message(text):
                 await bot.send_message(config.telegram.admin_chat_id, piece)
-        print(f"digest {digest.week} sent")
+        print(say("digest_sent", week=digest.week))
     elif fmt == "html":
         from groupbot.reports.digest_html import digest_html
 

@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 
 from groupbot.domain.authority import Action
 from groupbot.domain.digest import iso_week
+from groupbot.messages import t
 from groupbot.reports.charts import digest_chart
 from groupbot.reports.digest_csv import table_csv
 from groupbot.reports.digest_text import digest_text
@@ -24,7 +25,6 @@ from groupbot.telegram.render import split_message
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
-REVIEW = {"zh": "待处理的合并建议，点击查看：", "en": "Pending merge proposals, tap to review:"}
 
 
 @dataclass
@@ -52,7 +52,7 @@ class DigestHandlers:
         if digest.proposals:
             # One tap per pending proposal opens its details (and Approve/Reject via /merges).
             messages.append(Outgoing(chat_id, "text", {
-                "text": REVIEW.get(self.language, REVIEW["zh"]),
+                "text": t("digest.review", self.language),
                 "buttons": [[[f"#{p.id} " + " / ".join(p.titles)[:40],
                               callbacks.sign(self.secret, "info", p.id, chat_id)]]
                             for p in digest.proposals]}))

@@ -15,11 +15,11 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from groupbot.domain.authority import Action
+from groupbot.messages import name_of, t
 from groupbot.services.groups import GroupService
 from groupbot.services.lifecycle import LifecycleChanges, LifecycleService, NotArchived, ScanItem
 from groupbot.telegram import callbacks
 from groupbot.telegram.authority import Authority
-from groupbot.telegram.lifecycle_texts import t
 from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class LifecycleActions:
     leave_on_archive: bool
 
     def _t(self, key: str, **values) -> str:
-        return t(key, self.language, **values)
+        return t(f"lifecycle.{key}", self.language, **values)
 
     async def carry_out(self, items: list[ScanItem], today: date) -> Counter:
         """Send warnings, archive, ask for approvals; then one summary to the admin chat."""
@@ -75,14 +75,17 @@ class LifecycleActions:
         elif kind == "ask_end_date":
             await self.sender.text(item.chat_id, self._t("ask_end_date"))
         elif kind == "propose" and self.admin_chat_id is not None:
-            await self.sender.text(self.admin_chat_id, f"📦 {item.title} ({item.chat_id}) — "
-                                   f"{item.verdict}", reply_markup=self._keyboard(item.pk))
+            verdict = name_of("verdict", item.verdict, self.language)
+            await self.sender.text(self.admin_chat_id, self._t(
+                "propose_archive", title=item.title, chat_id=item.chat_id, verdict=verdict),
+                reply_markup=self._keyboard(item.pk))
 
     def _keyboard(self, group_pk: int) -> InlineKeyboardMarkup:
         def button(label: str, action: str) -> InlineKeyboardButton:
             return InlineKeyboardButton(label, callback_data=callbacks.sign(
                 self.secret, action, group_pk, self.admin_chat_id, kind=callbacks.ARCHIVE))
-        return InlineKeyboardMarkup([[button("✅", "ok"), button("❌", "no")]])
+        return InlineKeyboardMarkup([[button(self._t("approve"), "ok"),
+                                      button(self._t("reject"), "no")]])
 
     async def archive(self, item: ScanItem) -> None:
         """Farewell with the group's figures, then read-only (permissions kept), maybe leave."""
@@ -117,7 +120,7 @@ class LifecycleHandlers:
     restore_days: int
 
     def _t(self, key: str, **values) -> str:
-        return t(key, self.actions.language, **values)
+        return t(f"lifecycle.{key}", self.actions.language, **values)
 
     async def scan_now(self) -> Counter:
         """Scan and act: the daily job, /scan and approvals all come here."""
@@ -193,11 +196,11 @@ class LifecycleHandlers:
         chat = query.message.chat if query.message else None
         pressed = callbacks.verify(self.actions.secret, query.data, chat.id) if chat else None
         if pressed is None or pressed.kind != callbacks.ARCHIVE:
-            await query.answer("⛔", show_alert=True)
+            await query.answer(self._t("invalid_button"), show_alert=True)
             return
         if not await self.authority.allows(update, Action.DECIDE_ARCHIVE):
             return
-        await query.answer("✅" if pressed.action == "ok" else "❌")
+        await query.answer(self._t("approve" if pressed.action == "ok" else "reject"))
         await query.edit_message_reply_markup(None)
         if pressed.action == "ok":
             await self.actions.changes.approve_archive(pressed.proposal_id)

@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from groupbot.domain.authority import Action
+from groupbot.messages import t
 from groupbot.services.matching import MatchingService, MatchRun
 from groupbot.services.merges import MergeService, Outcome
 from groupbot.storage.outbox_rows import Outgoing
@@ -20,7 +21,7 @@ from groupbot.storage.proposals import StoredProposal
 from groupbot.telegram import callbacks
 from groupbot.telegram.authority import Authority
 from groupbot.telegram.courier import LINK, Courier
-from groupbot.telegram.merge_texts import proposal_text, t
+from groupbot.telegram.render import proposal_text
 from groupbot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class MergeHandlers:
     courier: Courier
 
     def _t(self, key: str, **values) -> str:
-        return t(key, self.language, **values)
+        return t(f"merges.{key}", self.language, **values)
 
     def keyboard(self, proposal_id: int, chat_id: int) -> InlineKeyboardMarkup:
         """Approve / Reject / Details, signed for this chat and proposal."""
@@ -166,7 +167,7 @@ class MergeHandlers:
         linkable = survivor.platform == "telegram" and survivor.bot_is_admin
         body = {"text": self._t("announce", title=survivor.title, link=LINK),
                 "link_chat": survivor.chat_id if linkable else None,
-                "link_name": f"merge #{outcome.proposal.id}"}
+                "link_name": self._t("link_name", id=outcome.proposal.id)}
         return [Outgoing(group.chat_id, "text", body) for group in outcome.absorbed
                 if group.platform == "telegram"]
 
