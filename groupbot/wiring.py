@@ -32,7 +32,7 @@ def digest_service(config: Config, engine, clock: Clock) -> DigestService:
     return DigestService(engine, clock,
                          baseline_date=date.fromisoformat(baseline) if baseline else None,
                          anonymise=config.privacy.anonymise_members,
-                         top_members=config.digest.top_members)
+                         top_members=config.digest.top_members, language=config.language)
 
 
 def lifecycle_settings(config: Config) -> LifecycleSettings:
@@ -93,7 +93,6 @@ def match_settings(config: Config) -> MatchSettings:
     return MatchSettings(
         min_function=m.min_function,
         temporary_patterns=config.lifecycle.temporary_patterns,
-        language=config.language,
         candidates=CandidateSettings(min_containment=m.min_containment,
                                      min_shared=m.min_shared))
 
@@ -101,4 +100,4 @@ def match_settings(config: Config) -> MatchSettings:
 def matching_service(config: Config, engine, clock: Clock) -> MatchingService:
     """The matching use case wired from the config."""
     lexicon = Lexicon.default(config.matching.topics)
-    return MatchingService(engine, clock, lexicon, match_settings(config))
+    return MatchingService(engine, clock, lexicon, match_settings(config), config.language)

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from groupbot import __version__
+from groupbot.cli.words import say
 from groupbot.config import Config, ConfigError, load_config
 from groupbot.logs import setup_logging
 
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(_config_path(args), require_token=args.handler is _run)
     except ConfigError as exc:
-        print(f"groupbot: config error: {exc}", file=sys.stderr)
+        print(say("config_error", error=exc), file=sys.stderr)
         return 2
     tg = config.telegram
     setup_logging(config.log_level, tg.token, config.log_format,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
+from groupbot.cli.words import say
 from groupbot.clock import fixed_clock
 from groupbot.demo.census import write_census_csv
 from groupbot.demo.district import generate_district
@@ -17,6 +18,7 @@ from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.lifecycle import LifecycleSettings
 from groupbot.domain.textnorm import DEFAULT_TEMPORARY_PATTERNS
 from groupbot.importers.census_files import read_rows
+from groupbot.messages import t
 from groupbot.services.census import CensusService, ImportReport
 from groupbot.services.digest import DigestService
 from groupbot.services.lifecycle import LifecycleService
@@ -37,7 +39,7 @@ async def run_demo(groups: int, out: Path | None, language: str = "zh") -> int:
     census = out / "census.csv"
     database = out / "demo.db"
     database.unlink(missing_ok=True)
-    console.print(f"generating a district of about {groups} groups…")
+    console.print(say("demo_generating", groups=groups))
     district = generate_district(groups, seed=0)
     write_census_csv(district, census)
     # Look at the district as of its own census day, not today: that is when it was taken.
@@ -60,18 +62,19 @@ async def run_demo(groups: int, out: Path | None, language: str = "zh") -> int:
     verdicts = {v: sum(1 for i in scan if i.verdict == v)
                 for v in ("zombie", "expired_temporary", "low_activity")}
     page = out / "demo.html"
-    page.write_text(digest_html(digest, language, extra=_sections(matched, verdicts)),
+    page.write_text(digest_html(digest, language, extra=_sections(matched, verdicts, language)),
                     encoding="utf-8")
-    print(f"report: {page}")
-    print(f"groups: {report.new}, merge proposals: {len(matched.proposals)}, "
-          f"zombie: {verdicts['zombie']}, expired temporary: {verdicts['expired_temporary']}, "
-          f"groups per member (median): {digest.burden.median:g}")
+    print(say("demo_report", path=page))
+    print(say("demo_headline", groups=report.new, proposals=len(matched.proposals),
+              zombie=verdicts["zombie"], expired=verdicts["expired_temporary"],
+              median=f"{digest.burden.median:g}"))
     return 0
 
 
-def _sections(matched, verdicts: dict) -> list[tuple[str, list[str]]]:
-    proposals = [f"#{p.id} {' / '.join(p.titles)} ({p.score:.2f}) — {p.reasons[1]}"
+def _sections(matched, verdicts: dict, language: str) -> list[tuple[str, list[str]]]:
+    proposals = [t("report.demo_proposal", language, id=p.id, titles=" / ".join(p.titles),
+                   score=f"{p.score:.2f}", reason=p.reasons[1])
                  for p in matched.proposals[:15]]
     scan = [f"{name}: {count}" for name, count in verdicts.items()]
-    return [("合并建议 / merge proposals", proposals),
-            ("生命周期预览（不做任何改动）/ lifecycle dry run", scan)]
+    return [(t("report.demo_proposals", language), proposals),
+            (t("report.demo_scan", language), scan)]

@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import date
 
+from groupbot.cli.words import say
 from groupbot.clock import Clock, clock_from_environment
 from groupbot.config import Config
 from groupbot.domain.digest import iso_week
@@ -21,8 +22,7 @@ from groupbot.wiring import command_courier, digest_service
 async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str) -> int:
     """Print the digest (text or JSON), or send its text to the admin chat."""
     if send and not (config.telegram.token and config.telegram.admin_chat_id):
-        print("groupbot: --send needs telegram.token and telegram.admin_chat_id",
-              file=sys.stderr)
+        print(say("digest_needs_chat"), file=sys.stderr)
         return 2
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
@@ -55,9 +55,9 @@ async def _send(config: Config, engine, clock: Clock, service: DigestService) ->
     outbox = await service.weekly(chat, notices.messages)
     week = iso_week(service.today())
     if outbox is None:
-        print(f"groupbot: the digest of {week} was already sent to {chat}", file=sys.stderr)
+        print(say("digest_already_sent", week=week, chat=chat), file=sys.stderr)
         return 1
     async with command_courier(config, engine, clock) as courier:
         await courier.deliver(outbox)
-    print(f"digest {week} sent")
+    print(say("digest_sent", week=week))
     return 0

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from groupbot.cli.words import say
 from groupbot.clock import clock_from_environment
 from groupbot.config import Config
 from groupbot.domain.census import CensusRow, CensusRowError, parse_row
@@ -55,14 +56,13 @@ async def import_files(config: Config, paths: list[Path], *, show_progress: bool
             try:
                 if detect_format(path) == "telegram_export":
                     exported = await import_export(engine, config, path, console, show_progress)
-                    print(f"{path.name}: {exported.chats} chats, {exported.messages} messages "
-                          f"imported, {exported.already_imported} already imported, "
-                          f"{exported.seen_live} seen live, {exported.names_unresolved} "
-                          f"names kept without a user id")
+                    print(say("export_report", name=path.name, chats=exported.chats,
+                              messages=exported.messages, already=exported.already_imported,
+                              live=exported.seen_live, unresolved=exported.names_unresolved))
                     continue
                 report = await _import_one(service, path, console, show_progress)
             except (CensusFileError, OSError, ValueError) as exc:
-                console.print(f"[red]groupbot: cannot import {path}: {exc}[/red]")
+                console.print(f"[red]{say('cannot_import', path=path, error=exc)}[/red]")
                 status = 1
                 continue
             _print_report(path, report, console)
@@ -112,9 +112,9 @@ async def import_export(engine, config: Config, path: Path, console: Console,
 
 def _print_report(path: Path, report: ImportReport, console: Console) -> None:
     for error in report.errors:
-        console.print(f"[yellow]skipped {error}[/yellow]", highlight=False)
-    print(f"{path.name}: {report.new} new, {report.updated} updated, "
-          f"{report.unchanged} unchanged, {len(report.errors)} skipped", file=sys.stdout)
+        console.print(f"[yellow]{say('skipped', error=error)}[/yellow]", highlight=False)
+    print(say("import_report", name=path.name, new=report.new, updated=report.updated,
+              unchanged=report.unchanged, skipped=len(report.errors)), file=sys.stdout)
 
 
 def export_inventory(config: Config, fmt: str) -> int:
@@ -130,8 +130,7 @@ def export_inventory(config: Config, fmt: str) -> int:
     try:
         rows = [r.export_row() for r in asyncio.run(records())]
     except (OperationalError, ProgrammingError) as exc:
-        print(f"groupbot: cannot read the database ({exc.orig}); run `groupbot db upgrade`",
-              file=sys.stderr)
+        print(say("cannot_read_db", error=exc.orig), file=sys.stderr)
         return 1
     if fmt == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)

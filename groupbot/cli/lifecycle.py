@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import date
 
+from groupbot.cli.words import say
 from groupbot.clock import clock_from_environment
 from groupbot.config import Config
 from groupbot.services.lifecycle_changes import NotArchived
@@ -17,8 +18,7 @@ from groupbot.wiring import command_courier, lifecycle_changes, lifecycle_notice
 async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json: bool) -> int:
     """Scan; a real scan also sends the warnings and archives through the Bot API."""
     if not dry_run and not config.telegram.token:
-        print("groupbot: a real scan sends warnings and needs telegram.token; "
-              "use --dry-run to preview", file=sys.stderr)
+        print(say("scan_needs_token"), file=sys.stderr)
         return 2
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
@@ -47,7 +47,7 @@ def _print(items, as_json: bool, dry_run: bool) -> None:
     for item in items:
         print(f"{item.chat_id}\t{item.verdict or '-'}\t{item.action}\t"
               f"{item.due_on or ''}\t{item.title}")
-    print(f"{len(items)} group(s){' (dry run: nothing changed)' if dry_run else ''}")
+    print(say("scan_total", n=len(items), dry_run=say("scan_dry_run") if dry_run else ""))
 
 
 async def run_restore(config: Config, chat_id: str, platform: str) -> int:
@@ -64,13 +64,13 @@ async def run_restore(config: Config, chat_id: str, platform: str) -> int:
             async with command_courier(config, engine, clock) as courier:
                 await courier.deliver(restored.outbox)
     except NotArchived:
-        print(f"groupbot: {chat_id} is not archived", file=sys.stderr)
+        print(say("not_archived", chat_id=chat_id), file=sys.stderr)
         return 1
     except LookupError:
-        print(f"groupbot: no such group: {chat_id}", file=sys.stderr)
+        print(say("no_such_group", chat_id=chat_id), file=sys.stderr)
         return 1
     finally:
         await engine.dispose()
     # Without a token the running bot delivers what is left in the outbox.
-    print(f"{chat_id} restored")
+    print(say("restored", chat_id=chat_id))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from groupbot.cli.words import say
 from groupbot.clock import clock_from_environment
 from groupbot.config import Config
 from groupbot.services.merges import MergeService
@@ -35,12 +36,12 @@ async def run_match(config: Config, *, as_json: bool = False) -> int:
         sys.stdout.write("\n")
         return 0
     for p in run.proposals:
-        flag = " [new]" if p.id in run.new_ids else ""
-        print(f"#{p.id}{flag} score {p.score:.2f}: {', '.join(map(str, p.chat_ids))} → "
-              f"{p.survivor_chat_id}")
+        flag = say("match_new") if p.id in run.new_ids else ""
+        print(say("match_line", id=p.id, flag=flag, score=f"{p.score:.2f}",
+                  chats=", ".join(map(str, p.chat_ids)), survivor=p.survivor_chat_id))
         for reason in p.reasons:
             print(f"    {reason}")
-    print(f"{len(run.proposals)} proposal(s), {len(run.new_ids)} new")
+    print(say("match_total", total=len(run.proposals), new=len(run.new_ids)))
     return 0
 
 
@@ -57,11 +58,9 @@ async def run_unmerge(config: Config, proposal_id: int) -> int:
     finally:
         await engine.dispose()
     if outcome.result != "reverted":
-        print(f"groupbot: proposal {proposal_id} cannot be reverted ({outcome.result})",
-              file=sys.stderr)
+        print(say("cannot_revert", id=proposal_id, result=outcome.result), file=sys.stderr)
         return 1
     if outcome.outbox and not config.telegram.token:
-        print("groupbot: no bot token configured; the running bot gives the groups their "
-              "permissions back", file=sys.stderr)
-    print(f"merge #{proposal_id} reverted")
+        print(say("permissions_left_to_bot"), file=sys.stderr)
+    print(say("reverted", id=proposal_id))
     return 0

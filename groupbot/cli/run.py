@@ -9,6 +9,7 @@ import sys
 from telegram.error import InvalidToken
 
 from groupbot.app import run_bot
+from groupbot.cli.words import say
 from groupbot.config import Config
 from groupbot.telegram.poller import FatalPollingError
 
@@ -18,7 +19,7 @@ def run(config: Config, *, migrate: bool) -> int:
     try:
         asyncio.run(run_bot(config, migrate=migrate))
     except (InvalidToken, FatalPollingError):
-        print("groupbot: Telegram rejected the bot token (check telegram.token)", file=sys.stderr)
+        print(say("bad_token"), file=sys.stderr)
         return 1
     except Exception:
         # Through the logger, so the traceback is redacted like every other line.

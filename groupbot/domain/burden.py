@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,13 +22,14 @@ class Burden:
 
 
 def burden(groups_of: Mapping[object, int], names: Mapping[object, str], *, top: int = 10,
-           anonymise: bool = False) -> Burden:
-    """Figures from each member's number of groups; names hidden when `anonymise`."""
+           anonymise: bool = False, pseudonym: Callable[[str], str] = str) -> Burden:
+    """Figures from each member's number of groups; names hidden when `anonymise`, each
+    shown as `pseudonym(code)` (the adapters word it)."""
     if not groups_of:
         return Burden(0, 0.0, 0.0, 0, (), ())
     counts = np.fromiter(groups_of.values(), dtype=np.int64, count=len(groups_of))
     ranked = sorted(groups_of.items(), key=lambda kv: (-kv[1], str(names.get(kv[0], kv[0]))))
-    shown = tuple((_label(key, names, anonymise), n) for key, n in ranked[:top])
+    shown = tuple((_label(key, names, anonymise, pseudonym), n) for key, n in ranked[:top])
     values, freq = np.unique(counts, return_counts=True)
     return Burden(
         members=len(counts), median=float(np.median(counts)),
@@ -36,10 +37,11 @@ def burden(groups_of: Mapping[object, int], names: Mapping[object, str], *, top:
         distribution=tuple(zip(values.tolist(), freq.tolist(), strict=True)))
 
 
-def _label(key: object, names: Mapping[object, str], anonymise: bool) -> str:
+def _label(key: object, names: Mapping[object, str], anonymise: bool,
+           pseudonym: Callable[[str], str]) -> str:
     if anonymise:
         # Stable across weeks, so a supervisor can follow one person without knowing who.
-        return "成员" + hashlib.sha256(str(key).encode()).hexdigest()[:6]
+        return pseudonym(hashlib.sha256(str(key).encode()).hexdigest()[:6])
     return names.get(key) or str(key)
 
 

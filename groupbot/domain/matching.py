@@ -18,7 +18,7 @@ from scipy.sparse.csgraph import connected_components
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.match_candidates import CandidateSettings, find_candidates
 from groupbot.domain.match_features import Corpus, Function, describe_all
-from groupbot.domain.match_reasons import pair_reasons, survivor_reason
+from groupbot.domain.match_reasons import Phrase, pair_reasons, survivor_reason
 from groupbot.domain.textnorm import DEFAULT_TEMPORARY_PATTERNS
 
 
@@ -35,17 +35,17 @@ class MatchSettings:
     purpose_weight: float = 0.8
     candidates: CandidateSettings = field(default_factory=CandidateSettings)
     temporary_patterns: tuple[str, ...] = DEFAULT_TEMPORARY_PATTERNS
-    language: str = "zh"
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """Groups (corpus indices) that should become one, the survivor, and why."""
+    """Groups (corpus indices) that should become one, the survivor, and why (phrases the
+    catalogue puts into words)."""
 
     groups: tuple[int, ...]
     survivor: int
     score: float
-    reasons: tuple[str, ...]
+    reasons: tuple[Phrase, ...]
 
 
 @dataclass
@@ -80,7 +80,7 @@ def propose(corpus: Corpus, lexicon: Lexicon, settings: MatchSettings = MatchSet
     edges = {(int(min(a, b)), int(max(a, b))): (float(m), float(f), int(s))
              for a, b, m, f, s in zip(left, right, member, func, shared, strict=True)}
     clusters = _complete_link(corpus.size, edges)
-    return sorted((_proposal(c, edges, corpus, functions, settings.language) for c in clusters),
+    return sorted((_proposal(c, edges, corpus, functions) for c in clusters),
                   key=lambda p: -p.score)
 
 
@@ -240,14 +240,14 @@ def _link_component(component: list[tuple[int, int]], edges: dict) -> list[list[
     return clusters
 
 
-def _proposal(cluster: list[int], edges: dict, corpus: Corpus, functions: list[Function],
-              language: str) -> Proposal:
+def _proposal(cluster: list[int], edges: dict, corpus: Corpus, functions: list[Function]
+              ) -> Proposal:
     survivor = max(cluster, key=lambda g: survivor_rank(corpus, g))
     scored = [(edges[p], p) for p in _pairs(cluster) if p in edges]
     score = float(np.mean([(m + f) / 2 for (m, f, _), _ in scored]))
-    reasons = [survivor_reason(survivor, cluster, corpus, language)]
+    reasons = [survivor_reason(survivor, cluster, corpus)]
     for (member, _, shared), (a, b) in scored:
-        reasons.extend(pair_reasons(a, b, member, shared, corpus, functions, language))
+        reasons.extend(pair_reasons(a, b, member, shared, corpus, functions))
     return Proposal(tuple(cluster), survivor, round(score, 3), tuple(reasons))
 
 

@@ -11,16 +11,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from groupbot.domain.digest import Digest
+from groupbot.messages import LANGUAGES, t
 
 # Fonts that carry Chinese, best first; without any, labels fall back to English.
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
              "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", "SimHei",
              "Droid Sans Fallback", "AR PL UMing CN")
-LABELS = {
-    "zh": ("工作群数量（按周）", "基线", "在用工作群", "每人所在群数", "人数", "周"),
-    "en": ("Work groups by week", "baseline", "groups in use", "groups per member",
-           "members", "week"),
-}
+LABELS = ("chart.title", "chart.baseline", "chart.in_use", "chart.per_member", "chart.members",
+          "chart.week")
 
 
 @cache
@@ -49,8 +47,8 @@ def _add_new_fonts(font_manager) -> set[str]:
 def digest_chart(digest: Digest, language: str) -> bytes:
     """The chart as PNG bytes (English labels when no Chinese font is installed)."""
     font = cjk_font()
-    title, baseline, in_use, per_member, people, week = LABELS[
-        language if language in LABELS and (language != "zh" or font) else "en"]
+    shown = language if language in LANGUAGES and (language != "zh" or font) else "en"
+    title, baseline, in_use, per_member, people, week = (t(key, shown) for key in LABELS)
     figure = Figure(figsize=(6, 8), dpi=120)
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1)

@@ -6,8 +6,12 @@ import csv
 import io
 from collections.abc import Iterable
 
-TABLE_COLUMNS = ("platform", "chat_id", "title", "status", "purpose", "member_count",
-                 "messages_7d", "after_hours_7d", "photos_7d")
+from groupbot.messages import t
+
+FIELDS = ("platform", "chat_id", "title", "status", "purpose", "member_count", "messages_7d",
+          "after_hours_7d", "photos_7d")
+# The headers are the same in every language: spreadsheets and scripts read them by name.
+TABLE_COLUMNS = tuple(t(f"csv.{field}", "en") for field in FIELDS)
 
 
 def table_csv(rows: Iterable) -> bytes:

@@ -6,6 +6,7 @@ import base64
 from html import escape
 
 from groupbot.domain.digest import Digest
+from groupbot.messages import t
 from groupbot.reports.charts import digest_chart
 from groupbot.reports.digest_text import digest_text
 
@@ -23,11 +24,7 @@ padding:4px;text-align:left} @media print{body{max-width:none} img{max-width:14c
 CHART_CHECK = ("var c=document.getElementById('chart');function ok(){document.body.dataset."
                "chart=(c.complete&&c.naturalWidth>0)?'loaded':'broken';}"
                "c.complete?ok():c.addEventListener('load',ok);c.addEventListener('error',ok);")
-FIGURES = {
-    "zh": ("在用工作群", "较基线减少", "每人所在群（中位数）", "工作时间外消息"),
-    "en": ("groups in use", "fewer than baseline", "groups per member (median)",
-           "messages out of hours"),
-}
+FIGURES = ("report.in_use", "report.reduction", "report.median", "report.after_hours")
 
 
 def digest_html(digest: Digest, language: str, chart: bytes | None = None,
@@ -35,7 +32,7 @@ def digest_html(digest: Digest, language: str, chart: bytes | None = None,
     """The whole page as a string; `extra` adds (heading, lines) sections at the end."""
     png = chart if chart is not None else digest_chart(digest, language)
     lines = digest_text(digest, language).split("\n")
-    names = FIGURES.get(language, FIGURES["zh"])
+    names = [t(key, language) for key in FIGURES]
     figures = [(names[0], str(digest.in_play)),
                (names[1], "-" if digest.reduction is None else f"{digest.reduction:.0%}"),
                (names[2], f"{digest.burden.median:g}"),
@@ -51,6 +48,7 @@ def digest_html(digest: Digest, language: str, chart: bytes | None = None,
             '<meta charset="utf-8"><meta name="viewport" content="width=device-width,'
             f'initial-scale=1"><title>{escape(lines[0])}</title><style>{STYLE}</style>'
             f'</head><body><h1>{escape(lines[0])}</h1><div class="figures">{body}</div>'
-            f'<p><img id="chart" alt="chart" src="data:image/png;base64,'
+            f'<p><img id="chart" alt="{escape(t("report.chart_alt", language))}" '
+            'src="data:image/png;base64,'
             f'{base64.b64encode(png).decode()}"></p><ul>{items}</ul>{sections}'
             f"<script>{CHART_CHECK}</script></body></html>")

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from groupbot.clock import Clock
 from groupbot.domain.burden import burden, reduction
 from groupbot.domain.digest import IN_PLAY, Digest, ProposalLine, iso_week, share
+from groupbot.messages import t
 from groupbot.storage import digest_rows, outbox_rows, proposals
 from groupbot.storage.db import reader
 from groupbot.storage.outbox_rows import Outgoing
@@ -29,7 +30,7 @@ class DigestService:
     """Reads the week's figures; builds a Digest (rendering is the adapters' job)."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock, baseline_date: date | None = None,
-                 anonymise: bool = False, top_members: int = 10):
+                 anonymise: bool = False, top_members: int = 10, language: str = "zh"):
         self._engine = engine
         self._reader = reader(engine)
         self._clock = clock
@@ -37,6 +38,7 @@ class DigestService:
         self._baseline_date = baseline_date
         self._anonymise = anonymise
         self._top_members = top_members
+        self._language = language
 
     def today(self) -> date:
         """The local date."""
@@ -63,6 +65,8 @@ class DigestService:
             return None
         messages = await render(chat_id, await self.build(today), await self.table(today))
         return await self.claim(chat_id, week, messages)
+    def _pseudonym(self, code: str) -> str:
+        return t("digest.pseudonym", self._language, code=code)
 
     async def table(self, as_of: date) -> list:
         """One row per group with its week's figures, for the digest's table."""
@@ -115,7 +119,8 @@ class DigestService:
             proposals=tuple(ProposalLine(p.id, p.titles, p.score, p.reasons[:2])
                             for p in pending),
             temporary_ending=tuple(ending), exemptions_expiring=tuple(expiring),
-            burden=burden(counts, names, top=self._top_members, anonymise=self._anonymise),
+            burden=burden(counts, names, top=self._top_members, anonymise=self._anonymise,
+                          pseudonym=self._pseudonym),
             messages_7d=messages,
             after_hours_share=share(sum(int(r.after_hours or 0) for r in week), messages),
             photo_share=_photo_groups(week),

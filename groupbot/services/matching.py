@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -13,7 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from groupbot.clock import Clock
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.match_features import Corpus, build_corpus
-from groupbot.domain.matching import MatchSettings, Proposal, propose
+from groupbot.domain.match_reasons import Phrase
+from groupbot.domain.matching import MatchSettings, Proposal
+from groupbot.domain.matching import propose as find_proposals
+from groupbot.messages import t
 from groupbot.storage import match_input, outbox_rows, proposals
 from groupbot.storage.db import reader
 from groupbot.storage.outbox_rows import Outgoing
@@ -37,13 +40,14 @@ class MatchingService:
     """Loads groups, runs the matcher in a worker thread, stores proposals."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock, lexicon: Lexicon,
-                 settings: MatchSettings | None = None):
+                 settings: MatchSettings | None = None, language: str = "zh"):
         self._engine = engine
         self._reader = reader(engine)
         self._clock = clock
         self._tz = clock.tz
         self._lexicon = lexicon
         self._settings = settings or MatchSettings()
+        self._language = language
 
     async def run(self, notices: ProposalNotices = lambda fresh: []) -> MatchRun:
         """Match now; CPU work runs in a thread so the bot keeps answering.
@@ -52,7 +56,8 @@ class MatchingService:
         transaction as the proposals: each new proposal is announced once.
         """
         corpus, pks, fingerprints = await self._load()
-        found = await asyncio.to_thread(propose, corpus, self._lexicon, self._settings)
+        found = await asyncio.to_thread(propose, corpus, self._lexicon, self._settings,
+                                        self._language)
         ids, new = [], set()
         now = self._clock.now()
         async with self._engine.begin() as conn:
@@ -95,6 +100,25 @@ class MatchingService:
             member_count=[r.member_count for r in rows], activity=[r.activity for r in rows],
             created=[r.created_on for r in rows], expires=[r.expires_on for r in rows])
         return corpus, [r.id for r in rows], [_group_print(r) for r in rows]
+
+
+def propose(corpus: Corpus, lexicon: Lexicon, settings: MatchSettings | None = None,
+            language: str = "zh") -> list[Proposal]:
+    """The domain's proposals with their reasons put into words, as they are stored."""
+    return [replace(p, reasons=tuple(reason_text(r, language) for r in p.reasons))
+            for p in find_proposals(corpus, lexicon, settings or MatchSettings())]
+
+
+def reason_text(phrase: Phrase, language: str) -> str:
+    """One reason in words; nested phrases are rendered, lists joined with the list mark."""
+    values = {}
+    for name, value in phrase.values.items():
+        if isinstance(value, Phrase):
+            value = reason_text(value, language)
+        elif isinstance(value, tuple):
+            value = t("matching.topic_separator", language).join(map(str, value))
+        values[name] = value
+    return t(phrase.key, language, **values)
 
 
 def _group_print(row) -> str:

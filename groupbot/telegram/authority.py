@@ -19,9 +19,9 @@ from groupbot.domain.authority import (
     Target,
     decide,
 )
+from groupbot.messages import t
 from groupbot.telegram.permissions import AdminChecker
 from groupbot.telegram.sender import Sender
-from groupbot.telegram.texts import text
 
 KINDS = {ChatType.GROUP: ChatKind.GROUP, ChatType.SUPERGROUP: ChatKind.GROUP,
          ChatType.PRIVATE: ChatKind.PRIVATE}
@@ -83,7 +83,7 @@ class Authority:
 
     async def refuse(self, update: Update, reason: Reason) -> None:
         """Say why, in the configured language: an alert for a button, a message for a command."""
-        body = text(reason.value, self.language)
+        body = t(f"refusal.{reason.value}", self.language)
         if update.callback_query is not None:
             await update.callback_query.answer(body, show_alert=True)
         else:

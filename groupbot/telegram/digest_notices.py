@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass
 
 from groupbot.domain.digest import Digest
+from groupbot.messages import t
 from groupbot.reports.charts import digest_chart
 from groupbot.reports.digest_csv import table_csv
 from groupbot.reports.digest_text import digest_text
@@ -14,7 +15,6 @@ from groupbot.telegram import callbacks
 from groupbot.telegram.render import split_message
 
 CAPTION_LIMIT = 1024
-REVIEW = {"zh": "待处理的合并建议，点击查看：", "en": "Pending merge proposals, tap to review:"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class DigestNotices:
         if digest.proposals:
             # One tap per pending proposal opens its details (and Approve/Reject via /merges).
             messages.append(Outgoing(chat_id, "text", {
-                "text": REVIEW.get(self.language, REVIEW["zh"]),
+                "text": t("digest.review", self.language),
                 "buttons": [[[f"#{p.id} " + " / ".join(p.titles)[:40],
                               callbacks.sign(self.secret, "info", p.id, chat_id)]]
                             for p in digest.proposals]}))

@@ -10,11 +10,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import Application, ContextTypes
 
+from groupbot.messages import t
 from groupbot.services.groups import GroupService
 from groupbot.services.ingest import IngestService
 from groupbot.storage.errors import is_transient
 from groupbot.telegram.sender import Sender
-from groupbot.telegram.texts import text
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class Dispatcher:
             return
         self._told_unavailable.add(chat_id)
         try:
-            await self._sender.text(chat_id, text("unavailable", self._language))
+            await self._sender.text(chat_id, t("bot.unavailable", self._language))
         except Exception as exc:
             log.warning("could not tell %s that the database is down: %s", chat_id, exc)
 

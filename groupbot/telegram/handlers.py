@@ -22,6 +22,7 @@ from telegram.ext import (
 from groupbot.domain.authority import Action
 from groupbot.domain.events import PRESENT_STATUSES
 from groupbot.domain.inventory import PURPOSE_MAX_CHARS, PurposeError
+from groupbot.messages import t
 from groupbot.services.groups import GroupService, UnknownGroup
 from groupbot.telegram import callbacks, render
 from groupbot.telegram.authority import Authority
@@ -30,7 +31,6 @@ from groupbot.telegram.lifecycle_handlers import LifecycleHandlers
 from groupbot.telegram.merge_handlers import MergeHandlers
 from groupbot.telegram.privacy_handlers import PrivacyHandlers
 from groupbot.telegram.sender import Sender
-from groupbot.telegram.texts import text
 
 log = logging.getLogger(__name__)
 GROUP_CHATS = (ChatType.GROUP, ChatType.SUPERGROUP)
@@ -48,7 +48,7 @@ class Handlers:
     tz: tzinfo
 
     def _t(self, key: str, **values) -> str:
-        return text(key, self.language, **values)
+        return t(f"bot.{key}", self.language, **values)
 
     async def _reply(self, update: Update, body: str) -> None:
         await self.sender.text(update.effective_chat.id, body)

@@ -11,13 +11,13 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from groupbot.domain.authority import Action
+from groupbot.messages import t
 from groupbot.routines import Routines
 from groupbot.services.lifecycle_changes import LifecycleChanges, NotArchived
 from groupbot.telegram import callbacks
 from groupbot.telegram.authority import Authority
 from groupbot.telegram.courier import Courier
 from groupbot.telegram.lifecycle_notices import LifecycleNotices
-from groupbot.telegram.lifecycle_texts import t
 from groupbot.telegram.sender import Sender
 
 UNTIL = re.compile(r"\s+until\s+(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
@@ -35,7 +35,7 @@ class LifecycleHandlers:
     authority: Authority
 
     def _t(self, key: str, **values) -> str:
-        return t(key, self.notices.language, **values)
+        return t(f"lifecycle.{key}", self.notices.language, **values)
 
     async def scan_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/scan in the admin chat: scan now."""
@@ -99,11 +99,11 @@ class LifecycleHandlers:
         chat = query.message.chat if query.message else None
         pressed = callbacks.verify(self.notices.secret, query.data, chat.id) if chat else None
         if pressed is None or pressed.kind != callbacks.ARCHIVE:
-            await query.answer("⛔", show_alert=True)
+            await query.answer(self._t("invalid_button"), show_alert=True)
             return
         if not await self.authority.allows(update, Action.DECIDE_ARCHIVE):
             return
-        await query.answer("✅" if pressed.action == "ok" else "❌")
+        await query.answer(self._t("approve" if pressed.action == "ok" else "reject"))
         await query.edit_message_reply_markup(None)
         if pressed.action == "ok":
             await self.changes.approve_archive(pressed.proposal_id)

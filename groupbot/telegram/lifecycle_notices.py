@@ -7,10 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from groupbot.messages import name_of, t
 from groupbot.services.lifecycle import ScanItem
 from groupbot.storage.outbox_rows import PERMISSIONS, RESTRICT, Outgoing
 from groupbot.telegram import callbacks
-from groupbot.telegram.lifecycle_texts import t
 
 # Scan actions by family: "warn_14" is a warning, "propose_archive" a proposal.
 KINDS = {"warn": "warn", "propose": "propose"}
@@ -38,7 +38,7 @@ class LifecycleNotices:
     restore_days: int
 
     def _t(self, key: str, **values) -> str:
-        return t(key, self.language, **values)
+        return t(f"lifecycle.{key}", self.language, **values)
 
     def scan(self, items: list[ScanItem], today: date) -> list[Outgoing]:
         """Every group's messages in scan order, then one summary to the admin chat."""
@@ -81,10 +81,12 @@ class LifecycleNotices:
         if kind == "ask_end_date":
             return [Outgoing(chat_id, "text", {"text": self._t("ask_end_date")})]
         if kind == "propose" and self.admin_chat_id is not None:
+            verdict = name_of("verdict", item.verdict, self.language)
             return [Outgoing(self.admin_chat_id, "text", {
-                "text": f"📦 {item.title} ({item.chat_id}) — {item.verdict}",
-                "buttons": [[self._button("✅", "ok", item.pk),
-                             self._button("❌", "no", item.pk)]]})]
+                "text": self._t("propose_archive", title=item.title, chat_id=item.chat_id,
+                                verdict=verdict),
+                "buttons": [[self._button(self._t("approve"), "ok", item.pk),
+                             self._button(self._t("reject"), "no", item.pk)]]})]
         return []
 
     def _archive(self, item: ScanItem, chat_id: int) -> list[Outgoing]:

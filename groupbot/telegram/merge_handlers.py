@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from groupbot.domain.authority import Action
+from groupbot.messages import t
 from groupbot.routines import Routines
 from groupbot.services.matching import MatchingService
 from groupbot.services.merges import MergeService, Outcome
@@ -16,7 +17,7 @@ from groupbot.telegram import callbacks
 from groupbot.telegram.authority import Authority
 from groupbot.telegram.courier import Courier, keyboard
 from groupbot.telegram.merge_notices import MergeNotices
-from groupbot.telegram.merge_texts import proposal_text, t
+from groupbot.telegram.render import proposal_text
 from groupbot.telegram.sender import Sender
 
 
@@ -35,7 +36,7 @@ class MergeHandlers:
     courier: Courier
 
     def _t(self, key: str, **values) -> str:
-        return t(key, self.language, **values)
+        return t(f"merges.{key}", self.language, **values)
 
     @property
     def secret(self) -> bytes:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from groupbot.messages import t
 from groupbot.services.matching import ProposalNotices
 from groupbot.services.merges import Outcome
 from groupbot.storage.outbox_rows import Outgoing
 from groupbot.storage.proposals import StoredProposal
 from groupbot.telegram import callbacks
 from groupbot.telegram.courier import LINK
-from groupbot.telegram.merge_texts import proposal_text, t
+from groupbot.telegram.render import proposal_text
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class MergeNotices:
     secret: bytes
 
     def _t(self, key: str, **values) -> str:
-        return t(key, self.language, **values)
+        return t(f"merges.{key}", self.language, **values)
 
     def buttons(self, proposal_id: int, chat_id: int) -> list[list[list[str]]]:
         """Approve / Reject / Details, signed for this chat and proposal."""
@@ -46,6 +47,6 @@ class MergeNotices:
         linkable = survivor.platform == "telegram" and survivor.bot_is_admin
         body = {"text": self._t("announce", title=survivor.title, link=LINK),
                 "link_chat": survivor.chat_id if linkable else None,
-                "link_name": f"merge #{outcome.proposal.id}"}
+                "link_name": self._t("link_name", id=outcome.proposal.id)}
         return [Outgoing(group.chat_id, "text", body) for group in outcome.absorbed
                 if group.platform == "telegram"]

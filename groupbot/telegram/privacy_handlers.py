@@ -8,16 +8,10 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from groupbot.domain.authority import Action
-from groupbot.domain.i18n import render
+from groupbot.messages import t
 from groupbot.services.privacy import PrivacyService
 from groupbot.telegram.authority import Authority
 from groupbot.telegram.sender import Sender
-
-TEXTS = {
-    "forgotten": {"zh": "✅ 已删除你在所有群中的成员记录和昵称，只保留不具名的消息数量。",
-                  "en": "✅ Your member records and names are deleted from every group; only "
-                        "anonymous message counts remain."},
-}
 
 
 @dataclass
@@ -35,4 +29,4 @@ class PrivacyHandlers:
             return
         await self.service.forget(update.effective_user.id)
         await self.sender.text(update.effective_chat.id,
-                               render(TEXTS, "forgotten", self.language))
+                               t("bot.forgotten", self.language))

@@ -108,7 +108,7 @@ def test_owning_groups_grants_nothing_else(action):
 
 
 def test_every_reason_has_a_polite_text_in_both_languages():
-    from groupbot.telegram.texts import TEXTS
+    from groupbot.messages import REFUSALS as TEXTS
 
     for reason in Reason:
         assert TEXTS[reason.value]["zh"].startswith("抱歉"), reason

@@ -69,6 +69,13 @@ def test_inner_layers_never_reach_the_adapters():
                                                         "groupbot.app")))
 
 
+def test_the_catalogue_is_plain_words():
+    # Every layer but the domain may word things with it, so it must depend on nothing.
+    assert not offending(modules_in("messages"), lambda m: m.startswith("groupbot.") and
+                         not m.startswith("groupbot.messages"))
+    assert not offending(modules_in("domain"), lambda m: m.startswith("groupbot.messages"))
+
+
 def test_only_the_entry_points_import_the_command_line():
     files = [p for p in PACKAGE.rglob("*.py")
              if "cli" not in p.relative_to(PACKAGE).parts and p.name != "__main__.py"]

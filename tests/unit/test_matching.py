@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.match_candidates import CandidateSettings, find_candidates
 from groupbot.domain.match_features import build_corpus
-from groupbot.domain.matching import propose
+from groupbot.services.matching import propose
 
 LEX = Lexicon.default()
 STAFF = list(range(15))
