@@ -46,7 +46,8 @@ class LifecycleNotices:
         for item in items:
             if item.platform == "telegram":  # census groups need nothing sent
                 messages += self._for_group(item, action_kind(item))
-        if self.admin_chat_id is not None and items:
+        # A scan that changed nothing (one resumed after a crash, say) says nothing.
+        if self.admin_chat_id is not None and any(action_kind(i) != "none" for i in items):
             messages.append(Outgoing(self.admin_chat_id, "text", {
                 "text": self.summary(tally(items), today)}))
         return messages

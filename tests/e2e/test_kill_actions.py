@@ -48,8 +48,9 @@ def write_config(path, api: FakeBotApi, db_url: str, **extra) -> str:
              f'admin_chat_id = {extra.get("admin_chat", ADMIN_CHAT)}\n',
              f'[cluster]\nheartbeat_seconds = {HEARTBEAT}\n',
              f'[database]\nurl = "{db_url}"\n']
-    if "digest_cron" in extra:
-        lines.append(f'[schedule]\ndigest_cron = "{extra["digest_cron"]}"\n')
+    schedule = {k: extra[k] for k in ("digest_cron", "scan_cron") if k in extra}
+    if schedule:
+        lines.append("[schedule]\n" + "".join(f'{k} = "{v}"\n' for k, v in schedule.items()))
     path.write_text("".join(lines), encoding="utf-8")
     return str(path)
 
@@ -76,7 +77,7 @@ def row_identity(chat_id: int, kind: str, body: str) -> tuple:
     """The identity of the message an outbox row becomes."""
     b = json.loads(body)
     text = b["text"].replace("{link}", "") if b.get("text") else None
-    return (KIND_METHOD[kind], chat_id, text, b.get("caption"), b.get("filename"))
+    return (KIND_METHOD.get(kind, kind), chat_id, text, b.get("caption"), b.get("filename"))
 
 
 def unexplained_repeats(api: FakeBotApi, ambiguous: set[tuple]) -> list[tuple]:
