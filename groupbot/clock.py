@@ -77,8 +77,15 @@ def clock_from_environment(tz: tzinfo, environ: Mapping[str, str] | None = None)
     pinned = environ.get(NOW_VARIABLE, "").strip()
     if not pinned:
         return system_clock(tz)
-    epoch = environ.get(EPOCH_VARIABLE, "").strip()
-    return Clock(tz, parse_moment(pinned), epoch=float(epoch) if epoch else None)
+    raw_epoch = environ.get(EPOCH_VARIABLE, "").strip()
+    try:
+        epoch = float(raw_epoch) if raw_epoch else None
+    except ValueError:
+        raise ClockError(f"{EPOCH_VARIABLE} must be a Unix time, not {raw_epoch!r}") from None
+    try:
+        return Clock(tz, parse_moment(pinned), epoch=epoch)
+    except ClockError as exc:
+        raise ClockError(f"{NOW_VARIABLE}: {exc}") from None
 
 
 def parse_moment(value: str) -> datetime:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from groupbot import __version__
 from groupbot.cli.words import say
+from groupbot.clock import ClockError, clock_from_environment
 from groupbot.config import Config, ConfigError, load_config
 from groupbot.logs import setup_logging
 
@@ -117,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = load_config(_config_path(args), require_token=args.handler is _run)
-    except ConfigError as exc:
+        clock_from_environment(config.tz)  # a mistyped moment fails here, not mid-command
+    except (ConfigError, ClockError) as exc:
         print(say("config_error", error=exc), file=sys.stderr)
         return 2
     tg = config.telegram

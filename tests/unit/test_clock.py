@@ -53,3 +53,12 @@ def test_a_moment_needs_a_date_time_with_an_offset(value):
         parse_moment(value)
     with pytest.raises(ClockError):
         Clock(SHANGHAI).set(datetime(2026, 11, 29, 23, 59))
+
+
+def test_a_mistyped_moment_is_a_one_line_config_error(capsys, monkeypatch):
+    from groupbot.cli import main
+
+    monkeypatch.setenv("GROUPBOT_TEST_NOW", "Friday night")
+    assert main(["export", "--config", "/dev/null"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "GROUPBOT_TEST_NOW" in err and "Traceback" not in err
