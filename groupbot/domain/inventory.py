@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-PURPOSE_MAX_CHARS = 200
+from groupbot.domain.validation import PURPOSE_MAX, visible
+
+PURPOSE_MAX_CHARS = PURPOSE_MAX
 ACTIVITY_WINDOW_DAYS = 30
 
 
@@ -86,16 +87,9 @@ def clean_purpose(text: str | None) -> str:
     """Normalise a stated purpose: drop control and invisible characters, collapse spaces."""
     if text is None:
         raise PurposeError("empty")
-    kept = "".join(ch if not _invisible(ch) else " " for ch in unicodedata.normalize("NFC", text))
-    cleaned = " ".join(kept.split())
+    cleaned = " ".join(visible(text).split())
     if not cleaned:
         raise PurposeError("empty")
     if len(cleaned) > PURPOSE_MAX_CHARS:
         raise PurposeError("too_long")
     return cleaned
-
-
-def _invisible(ch: str) -> bool:
-    # Control (Cc), format (Cf, e.g. bidi overrides), surrogates and unassigned code points.
-    # ZWJ stays so emoji sequences survive.
-    return ch != "\u200d" and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")

@@ -1,0 +1,124 @@
+"""What may enter the inventory: one place for the limits and the cleaning of text and ids.
+
+Everything that comes from outside (a census cell, a Telegram Desktop export, a command) passes
+here before it is stored, so that nothing stored can break a later command, and SQLite and
+PostgreSQL keep exactly the same text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+TITLE_MAX = 255
+PURPOSE_MAX = 200
+NAME_MAX = 64
+OTHER_CHAT_ID_MAX = 128
+MEMBERS_MAX = 100_000
+COUNT_MAX = 10_000_000
+DATE_MIN = date(1990, 1, 1)
+DATE_MAX = date(2100, 12, 31)
+# Bot API ids have at most 52 significant bits.
+TELEGRAM_ID_MAX = 2**52
+TELEGRAM_USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{3,31})$")
+TELEGRAM_LINK = re.compile(r"^(?:https?://)?(?:t\.me|telegram\.me)/([A-Za-z][A-Za-z0-9_]{3,31})/?$",
+                           re.IGNORECASE)
+TELEGRAM_NUMBER = re.compile(r"^-?\d{1,16}$")
+ZWJ = "\u200d"
+
+
+class InvalidValue(ValueError):
+    """A value that may not be stored; the message says why, in plain words."""
+
+
+def clean_text(value: str | None, limit: int, what: str) -> str:
+    """One line of text: control, bidi-override and zero-width characters removed, spaces
+    collapsed, at most `limit` characters (longer is refused, never cut silently)."""
+    if value is None:
+        return ""
+    cleaned = " ".join(visible(value).split())
+    if len(cleaned) > limit:
+        raise InvalidValue(f"{what} is longer than {limit} characters ({len(cleaned)})")
+    return cleaned
+
+
+def telegram_chat_id(value: str) -> str:
+    """A Telegram group as the Bot API names it: an integer id, or @username (from a t.me link
+    too)."""
+    text = value.strip()
+    if TELEGRAM_NUMBER.match(text):
+        number = int(text)
+        if number != 0 and abs(number) < TELEGRAM_ID_MAX:
+            return str(number)
+        raise InvalidValue(f"chat_id {text} is out of range for Telegram")
+    for pattern in (TELEGRAM_USERNAME, TELEGRAM_LINK):
+        found = pattern.match(text)
+        if found:
+            return "@" + found.group(1).lower()
+    raise InvalidValue(f"chat_id {_shown(text)} is not a Telegram id or @username")
+
+
+def chat_id_for(platform: str, value: str) -> str:
+    """A chat id valid for its platform (others: printable text of at most 128 characters)."""
+    if platform == "telegram":
+        return telegram_chat_id(value)
+    cleaned = clean_text(value, OTHER_CHAT_ID_MAX, "chat_id")
+    if not cleaned:
+        raise InvalidValue("chat_id is missing")
+    return cleaned
+
+
+def user_id(value: int) -> int:
+    """A Telegram user id within the Bot API's range."""
+    if not 0 < value < TELEGRAM_ID_MAX:
+        raise InvalidValue(f"user id {value} is out of range")
+    return value
+
+
+def count(value: int, what: str, limit: int = COUNT_MAX) -> int:
+    """A count of people or messages: 0 … limit."""
+    if not 0 <= value <= limit:
+        raise InvalidValue(f"{what} {value} is out of range (0–{limit})")
+    return value
+
+
+def day(value: date, what: str) -> date:
+    """A date a work group can plausibly carry."""
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise InvalidValue(f"{what} {value.isoformat()} is out of range "
+                           f"({DATE_MIN.year}–{DATE_MAX.year})")
+    return value
+
+
+def visible(value: str) -> str:
+    """The text with invisible characters turned into spaces (NFC first).
+
+    A zero-width joiner survives only inside an emoji sequence (👩‍💻), where it is part of
+    the picture; elsewhere it could hide a difference between two names.
+    """
+    text = unicodedata.normalize("NFC", value)
+    out = []
+    for i, ch in enumerate(text):
+        if ch == ZWJ:
+            joins_pictures = 0 < i < len(text) - 1 and _picture(text[i - 1]) and \
+                _picture(text[i + 1])
+            out.append(ch if joins_pictures else "")
+        else:
+            out.append(" " if _invisible(ch) else ch)
+    return "".join(out)
+
+
+def _picture(ch: str) -> bool:
+    return unicodedata.category(ch) in ("So", "Sk") or ch == "\ufe0f"
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """A bad value as an error message may quote it: cleaned and short."""
+    return repr(visible(text[:limit]) + ("…" if len(text) > limit else ""))
+
+
+def _invisible(ch: str) -> bool:
+    # Control (Cc), format (Cf: bidi overrides, zero-width), surrogates, private use and
+    # unassigned code points.
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")
