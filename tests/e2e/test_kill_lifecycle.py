@@ -99,7 +99,9 @@ async def test_sigkill_during_lifecycle_scan(db_url, tmp_path, monkeypatch):
         for _ in range(max(3, rounds(db_url) // 5)):
             struck += await asyncio.to_thread(kill_at_random, api, config, log, rng, 1.0,
                                               ambiguous, db_url)
+        polled = api.get_updates_calls
         final = killer.spawn(config, log)  # recovery: resumes the scan, delivers the rest
+        assert killer.wait_until(lambda: api.get_updates_calls > polled, 30), log.read_text()
         assert await _outbox_drains(db_url), log.read_text()[-3000:]
         assert killer.terminate(final) == 0
         print(f"{struck} kills struck mid-delivery")
