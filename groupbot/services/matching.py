@@ -58,18 +58,14 @@ class MatchingService:
         corpus, pks, fingerprints = await self._load()
         found = await asyncio.to_thread(propose, corpus, self._lexicon, self._settings,
                                         self._language)
-        ids, new = [], set()
         now = self._clock.now()
+        computed = [proposals.Computed(
+            tuple(pks[g] for g in p.groups), pks[p.survivor], p.score, p.reasons,
+            _fingerprint(p, fingerprints)) for p in found]
         async with self._engine.begin() as conn:
-            for proposal in found:
-                group_pks = tuple(pks[g] for g in proposal.groups)
-                pid, is_new = await proposals.record(
-                    conn, pks=group_pks, survivor=pks[proposal.survivor], score=proposal.score,
-                    reasons=proposal.reasons, fingerprint=_fingerprint(proposal, fingerprints),
-                    at=now)
-                ids.append(pid)
-                if is_new:
-                    new.add(pid)
+            recorded = await proposals.record_all(conn, computed, now)
+            ids = [pid for pid, _ in recorded]
+            new = {pid for pid, is_new in recorded if is_new}
             order = {pid: i for i, pid in enumerate(ids)}
             stored = sorted(await proposals.load(conn, ids), key=lambda p: order[p.id])
             outbox = await outbox_rows.add(conn, notices([p for p in stored if p.id in new]),

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
@@ -38,27 +38,88 @@ def group_key(group_pks) -> str:
     return ",".join(str(pk) for pk in sorted(group_pks))
 
 
+@dataclass(frozen=True, slots=True)
+class Computed:
+    """A proposal as a matching run computed it, before it is stored."""
+
+    pks: tuple[int, ...]
+    survivor: int
+    score: float
+    reasons: tuple[str, ...]
+    fingerprint: str
+
+
+CHUNK = 2000  # ids per IN (...) list: well under SQLite's and asyncpg's parameter limits
+
+
+async def record_all(conn: AsyncConnection, found: list[Computed], at: datetime
+                     ) -> list[tuple[int, bool]]:
+    """Store a run's proposals in a few statements; (id, new to admins) for each, in order.
+
+    The same rules as one at a time: a set of groups still pending is refreshed, not
+    duplicated; one decided before comes back only when its fingerprint changed; a new one
+    supersedes the pending proposals it overlaps. A run's proposals never share a group.
+    """
+    latest = await _latest_by_key(conn, [group_key(c.pks) for c in found])
+    results: list[tuple[int, bool] | None] = []
+    refresh, fresh = [], []
+    for c in found:
+        last = latest.get(group_key(c.pks))
+        if last is not None and (last.status in OPEN or last.fingerprint == c.fingerprint):
+            if last.status in OPEN:
+                refresh.append({"pid": last.id, "score": c.score, "survivor_id": c.survivor,
+                                "fingerprint": c.fingerprint,
+                                "reasons": json.dumps(c.reasons, ensure_ascii=False)})
+            results.append((last.id, False))
+        else:
+            fresh.append(c)
+            results.append(None)
+    if refresh:
+        await conn.execute(update(proposals).where(proposals.c.id == bindparam("pid"))
+                           .values(score=bindparam("score"), survivor_id=bindparam("survivor_id"),
+                                   fingerprint=bindparam("fingerprint"),
+                                   reasons=bindparam("reasons")), refresh)
+    new_ids = iter(await _insert_new(conn, fresh, at))
+    return [r if r is not None else (next(new_ids), True) for r in results]
+
+
+async def _latest_by_key(conn: AsyncConnection, keys: list[str]) -> dict:
+    """The newest stored proposal of each set of groups."""
+    latest: dict = {}
+    for start in range(0, len(keys), CHUNK):
+        rows = await conn.execute(
+            select(proposals.c.id, proposals.c.status, proposals.c.fingerprint,
+                   proposals.c.group_key)
+            .where(proposals.c.group_key.in_(keys[start:start + CHUNK])))
+        for row in rows:
+            if row.group_key not in latest or latest[row.group_key].id < row.id:
+                latest[row.group_key] = row
+    return latest
+
+
+async def _insert_new(conn: AsyncConnection, fresh: list[Computed], at: datetime) -> list[int]:
+    if not fresh:
+        return []
+    pks = sorted({pk for c in fresh for pk in c.pks})
+    for start in range(0, len(pks), CHUNK):
+        await supersede_overlapping(conn, tuple(pks[start:start + CHUNK]))
+    rows = [{"group_key": group_key(c.pks), "fingerprint": c.fingerprint, "status": "pending",
+             "survivor_id": c.survivor, "score": c.score, "created_at": as_utc(at),
+             "reasons": json.dumps(c.reasons, ensure_ascii=False)} for c in fresh]
+    result = await conn.execute(
+        insert(proposals).returning(proposals.c.id, sort_by_parameter_order=True), rows)
+    ids = [row.id for row in result]
+    await conn.execute(insert(merge_members), [
+        {"proposal_id": pid, "group_id": pk} for pid, c in zip(ids, fresh, strict=True)
+        for pk in c.pks])
+    return ids
+
+
 async def record(conn: AsyncConnection, *, pks: tuple[int, ...], survivor: int, score: float,
                  reasons: tuple[str, ...], fingerprint: str, at: datetime) -> tuple[int, bool]:
-    """Store a freshly computed proposal; returns (id, True if it is new to admins)."""
-    key = group_key(pks)
-    latest = (await conn.execute(
-        select(proposals.c.id, proposals.c.status, proposals.c.fingerprint)
-        .where(proposals.c.group_key == key).order_by(proposals.c.id.desc()).limit(1))).first()
-    if latest is not None and (latest.status in OPEN or latest.fingerprint == fingerprint):
-        if latest.status in OPEN:  # same groups still pending: refresh, do not duplicate
-            await conn.execute(update(proposals).where(proposals.c.id == latest.id).values(
-                score=score, reasons=json.dumps(reasons, ensure_ascii=False),
-                survivor_id=survivor, fingerprint=fingerprint))
-        return latest.id, False
-    await supersede_overlapping(conn, pks)
-    new_id = (await conn.execute(insert(proposals).values(
-        group_key=key, fingerprint=fingerprint, status="pending", survivor_id=survivor,
-        score=score, reasons=json.dumps(reasons, ensure_ascii=False), created_at=as_utc(at),
-    ).returning(proposals.c.id))).scalar_one()
-    await conn.execute(insert(merge_members),
-                       [{"proposal_id": new_id, "group_id": pk} for pk in pks])
-    return new_id, True
+    """Store one freshly computed proposal; returns (id, True if it is new to admins)."""
+    (result,) = await record_all(conn, [Computed(pks, survivor, score, reasons, fingerprint)], at)
+    return result
 
 
 async def supersede_overlapping(conn: AsyncConnection, pks: tuple[int, ...]) -> None:
@@ -72,6 +133,10 @@ async def supersede_overlapping(conn: AsyncConnection, pks: tuple[int, ...]) -> 
 async def load(conn: AsyncConnection, ids: list[int] | None = None,
                status: str | None = None) -> list[StoredProposal]:
     """Proposals by id and/or status, newest first."""
+    if ids is not None and len(ids) > CHUNK:
+        found = [p for start in range(0, len(ids), CHUNK)
+                 for p in await load(conn, ids[start:start + CHUNK], status)]
+        return sorted(found, key=lambda p: -p.id)
     query = select(proposals).order_by(proposals.c.id.desc())
     if ids is not None:
         query = query.where(proposals.c.id.in_(ids))
