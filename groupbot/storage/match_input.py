@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from groupbot.domain.events import PRESENT_STATUSES, GroupStatus
 from groupbot.storage.activity import group_activity, members, memberships
 from groupbot.storage.group_rows import groups
+from groupbot.storage.sqlx import fetch_plain
 
 OUT_OF_PLAY = (GroupStatus.MERGED, GroupStatus.ARCHIVED)
 
@@ -32,4 +33,4 @@ async def member_identities(conn: AsyncConnection) -> list:
     query = (select(memberships.c.group_id, members.c.user_id, members.c.name_key)
              .join(members, members.c.id == memberships.c.member_id)
              .where(memberships.c.status.in_(PRESENT_STATUSES)))
-    return list(await conn.execute(query))
+    return await fetch_plain(conn, query)
