@@ -21,7 +21,7 @@ from typing import Any
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 # C0 controls except tab/LF/CR, DEL, and the C1 block (8-bit CSI and friends).
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_INTEGER = re.compile(r"-?[0-9]{1,19}")
+_INTEGER = re.compile(r"0|-?[1-9][0-9]{0,18}")  # one spelling per number: "007" stays text
 
 
 def safe_cell(value: Any) -> Any:
@@ -48,10 +48,15 @@ class SafeWriter:
 
     def __init__(self, fh, **options):
         self._writer = csv.writer(fh, **options)
+        # With lineterminator "\n", csv leaves a lone "\r" unquoted and a reader then splits
+        # the row there; a row holding one is written fully quoted instead.
+        self._quoted = csv.writer(fh, **{**options, "quoting": csv.QUOTE_ALL})
 
     def writerow(self, row: Iterable[Any]) -> None:
         """Write one row of cells."""
-        self._writer.writerow([safe_cell(v) for v in row])
+        cells = [safe_cell(v) for v in row]
+        carriage_return = any(isinstance(c, str) and "\r" in c for c in cells)
+        (self._quoted if carriage_return else self._writer).writerow(cells)
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         """Write many rows."""
