@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 
@@ -13,6 +14,8 @@ from groupbot.services.lifecycle_changes import NotArchived
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
 from groupbot.wiring import command_courier, lifecycle_changes, lifecycle_notices, scan_service
+
+TELEGRAM_ID = re.compile(r"-?[0-9]{1,19}")  # ASCII only: int() would also read "٣"
 
 
 async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json: bool) -> int:
@@ -50,6 +53,9 @@ def _print(items, as_json: bool, dry_run: bool) -> None:
 
 async def run_restore(config: Config, chat_id: str, platform: str) -> int:
     """Restore an archived group (and its Telegram permissions when a token is configured)."""
+    if platform == "telegram" and not TELEGRAM_ID.fullmatch(chat_id):
+        print(say("no_such_group", chat_id=plain(chat_id)), file=sys.stderr)
+        return 1
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
     clock = clock_from_environment(config.tz)

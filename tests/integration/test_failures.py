@@ -118,3 +118,10 @@ def test_usage_and_config_errors_stay_exit_code_2(tmp_path):
     result = groupbot("export", "--config", str(config))
     assert result.returncode == 2 and "1234567890" not in result.stderr
     assert "telegram.callback_secret must be a string" in result.stderr
+
+
+@pytest.mark.parametrize("chat_id", ["abc", "٣", "1" * 40])
+def test_restore_of_a_chat_id_that_cannot_exist(tmp_path, chat_id):
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+    line = assert_one_line(groupbot("restore", chat_id, database=url), "no such group")
+    assert chat_id in line
