@@ -81,3 +81,9 @@ def test_the_cli_warns_in_one_line_and_goes_on(tmp_path, capsys):
     path.chmod(0o600)
     assert main(["db", "upgrade", "--config", str(path)]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_an_unreadable_config_file_is_a_config_error(tmp_path, capsys):
+    assert main(["export", "--config", str(tmp_path)]) == 2  # a directory
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and "cannot read config file" in err[0]
