@@ -172,6 +172,9 @@ ENV_OVERRIDES = {
     "GROUPBOT_WEBHOOK_SECRET": ("telegram", "webhook", "secret_token"),
 }
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts
+# Keys whose values are secrets: errors name them but never show what they hold.
+SECRET_KEYS = ("telegram.token", "telegram.callback_secret", "telegram.webhook.secret_token",
+               "database.url")
 
 
 def load_config(path: str | Path | None, *, require_token: bool = False) -> Config:
@@ -201,6 +204,8 @@ def _read_toml(path: Path) -> dict:
             return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
+    except OSError as exc:  # a directory, no permission: still a config problem, one line
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
 
@@ -224,6 +229,13 @@ def _build(cls: type, raw: dict, prefix: str):
     return cls(**values)
 
 
+def _wrong(key: str, what: str, value) -> ConfigError:
+    """A type error naming the key; the value is shown unless it is a secret."""
+    if key in SECRET_KEYS:
+        return ConfigError(f"{key} must be {what}")
+    return ConfigError(f"{key} must be {what}, got {value!r}")
+
+
 def _coerce(value, hint, key: str):
     """Check one value against its annotated type."""
     origin = typing.get_origin(hint)
@@ -245,15 +257,15 @@ def _coerce(value, hint, key: str):
     if hint is int and isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
         return int(value)
     if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ConfigError(f"{key} must be an integer, got {value!r}")
+        raise _wrong(key, "an integer", value)
     if hint is str and not isinstance(value, str):
-        raise ConfigError(f"{key} must be a string, got {value!r}")
+        raise _wrong(key, "a string", value)
     if hint is float and (isinstance(value, bool) or not isinstance(value, int | float)):
-        raise ConfigError(f"{key} must be a number, got {value!r}")
+        raise _wrong(key, "a number", value)
     if hint is float:
         return float(value)
     if hint is bool and not isinstance(value, bool):
-        raise ConfigError(f"{key} must be true or false, got {value!r}")
+        raise _wrong(key, "true or false", value)
     return value
 
 

@@ -11,6 +11,9 @@ from datetime import date
 from pathlib import Path
 
 from groupbot import __version__
+from groupbot.cli.config_file import readable_secrets
+from groupbot.cli.failures import explain, quiet_late_worker_threads, secrets_of
+from groupbot.cli.terminal import plain
 from groupbot.cli.words import say
 from groupbot.clock import ClockError, clock_from_environment
 from groupbot.config import Config, ConfigError, load_config
@@ -24,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     # SUPPRESS: a subcommand that is not given --config keeps the one given before it.
     common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
                         help=f"config file (default: {DEFAULT_CONFIG} if it exists)")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the traceback when a command fails")
     parser = argparse.ArgumentParser(
         prog="groupbot", parents=[common],
         description="Keeps an inventory of work groups and cuts overlapping chats.")
@@ -95,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
                                       "the lifecycle and write an HTML report.")
     demo.add_argument("--groups", type=int, default=2000, help="district size (default 2000)")
     demo.add_argument("--out", type=Path, metavar="DIR", help="where to write (default: temp)")
+    demo.add_argument("--force", action="store_true",
+                      help="write into a non-empty DIR, replacing earlier demo files")
     demo.set_defaults(handler=_demo)
 
     export = sub.add_parser("export", parents=[common], help="print the group inventory",
@@ -114,25 +121,48 @@ def _config_path(args: argparse.Namespace) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit code."""
+    """Entry point; returns the process exit code (0 ok, 1 failed, 2 usage or config)."""
     args = _parser().parse_args(argv)
+    path = _config_path(args)
     try:
-        config = load_config(_config_path(args), require_token=args.handler is _run)
+        config = load_config(path, require_token=args.handler is _run)
         clock_from_environment(config.tz)  # a mistyped moment fails here, not mid-command
     except (ConfigError, ClockError) as exc:
-        print(say("config_error", error=exc), file=sys.stderr)
+        print(say("config_error", error=plain(exc)), file=sys.stderr)
         return 2
-    tg = config.telegram
-    setup_logging(config.log_level, tg.token, config.log_format,
-                  secrets=(tg.webhook.secret_token, tg.callback_secret))
+    _warn_if_exposed(path)
+    quiet_late_worker_threads()
+    setup_logging(config.log_level, config.telegram.token, config.log_format,
+                  secrets=secrets_of(config))
     try:
         return args.handler(args, config) or 0
     except KeyboardInterrupt:
         return 130
-    except Exception:
+    except Exception as exc:
+        return _failed(exc, config, debug=getattr(args, "debug", False))
+
+
+def _failed(exc: Exception, config: Config, *, debug: bool) -> int:
+    """One line for an expected failure (and the traceback with --debug); a bug's traceback."""
+    line = explain(exc, config)
+    if line is None or debug:
         # Through the logger, so the traceback is redacted like every other line.
-        logging.getLogger("groupbot").exception("groupbot stopped on an unexpected error")
-        return 1
+        logging.getLogger("groupbot").error(
+            "groupbot stopped on an unexpected error" if line is None else "command failed",
+            exc_info=exc)
+    if line is not None:
+        print(line, file=sys.stderr)
+    return 1
+
+
+def _warn_if_exposed(path: Path | None) -> None:
+    """Like ssh: a file holding secrets that others can read gets a warning, not a refusal."""
+    if path is None:
+        return
+    exposed = readable_secrets(path)
+    if exposed:
+        print(plain(say("config_readable", path=path, keys=", ".join(exposed),
+                        mode=f"{path.stat().st_mode & 0o777:04o}")), file=sys.stderr)
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:
@@ -187,7 +217,7 @@ def _digest(args: argparse.Namespace, config: Config) -> int:
 def _demo(args: argparse.Namespace, config: Config) -> int:
     from groupbot.cli.demo import run_demo
 
-    return asyncio.run(run_demo(args.groups, args.out, config.language))
+    return asyncio.run(run_demo(args.groups, args.out, config.language, force=args.force))
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:

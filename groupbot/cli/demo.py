@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
+from groupbot.cli.outputs import prepare_directory, publish, staging
+from groupbot.cli.terminal import plain
 from groupbot.cli.words import say
 from groupbot.clock import fixed_clock
 from groupbot.demo.census import write_census_csv
@@ -29,22 +31,33 @@ from groupbot.storage.migrate import upgrade_async
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-async def run_demo(groups: int, out: Path | None, language: str = "zh") -> int:
+OUTPUTS = ("census.csv", "demo.db", "demo.html")
+
+
+async def run_demo(groups: int, out: Path | None, language: str = "zh", *,
+                   force: bool = False) -> int:
     """Build, import, match, scan (dry run) and digest a district; write demo.html."""
+    out = prepare_directory(out, OUTPUTS, force=force) if out else \
+        Path(tempfile.mkdtemp(prefix="groupbot-demo-"))
+    Console(stderr=True).print(say("demo_generating", groups=groups))
+    with staging(out) as staged:
+        summary = await _build(groups, staged, language)
+        publish(staged, out, OUTPUTS)
+    print(say("demo_report", path=plain(out / "demo.html")))
+    print(say("demo_headline", **summary))
+    return 0
+
+
+async def _build(groups: int, staged: Path, language: str) -> dict:
+    """Write the three demo files into `staged`; the headline figures."""
     from groupbot.reports.digest_html import digest_html  # matplotlib loads only when needed
 
-    out = out or Path(tempfile.mkdtemp(prefix="groupbot-demo-"))
-    out.mkdir(parents=True, exist_ok=True)
-    console = Console(stderr=True)
-    census = out / "census.csv"
-    database = out / "demo.db"
-    database.unlink(missing_ok=True)
-    console.print(say("demo_generating", groups=groups))
+    census = staged / "census.csv"
     district = generate_district(groups, seed=0)
     write_census_csv(district, census)
     # Look at the district as of its own census day, not today: that is when it was taken.
     as_of = max(g.last_active for g in district)
-    url = f"sqlite:///{database}"
+    url = f"sqlite:///{staged / 'demo.db'}"
     await upgrade_async(url)
     engine = make_engine(url)
     clock = fixed_clock(TZ, datetime.combine(as_of, time(12), TZ))
@@ -61,14 +74,12 @@ async def run_demo(groups: int, out: Path | None, language: str = "zh") -> int:
         await engine.dispose()
     verdicts = {v: sum(1 for i in scan if i.verdict == v)
                 for v in ("zombie", "expired_temporary", "low_activity")}
-    page = out / "demo.html"
-    page.write_text(digest_html(digest, language, extra=_sections(matched, verdicts, language)),
-                    encoding="utf-8")
-    print(say("demo_report", path=page))
-    print(say("demo_headline", groups=report.new, proposals=len(matched.proposals),
-              zombie=verdicts["zombie"], expired=verdicts["expired_temporary"],
-              median=f"{digest.burden.median:g}"))
-    return 0
+    (staged / "demo.html").write_text(
+        digest_html(digest, language, extra=_sections(matched, verdicts, language)),
+        encoding="utf-8")
+    return {"groups": report.new, "proposals": len(matched.proposals),
+            "zombie": verdicts["zombie"], "expired": verdicts["expired_temporary"],
+            "median": f"{digest.burden.median:g}"}
 
 
 def _sections(matched, verdicts: dict, language: str) -> list[tuple[str, list[str]]]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 
+from groupbot.cli.terminal import json_text, lines
 from groupbot.cli.words import say
 from groupbot.clock import Clock, clock_from_environment
 from groupbot.config import Config
@@ -38,12 +38,11 @@ async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str
     if fmt == "html":
         from groupbot.reports.digest_html import digest_html
 
-        print(digest_html(digest, config.language))
+        print(digest_html(digest, config.language))  # escaped, controls removed
     elif fmt == "json":
-        json.dump(digest.as_json(), sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(digest.as_json(), indent=2, default=str) + "\n")
     else:
-        print(text)
+        print(lines(text))
     return 0
 
 

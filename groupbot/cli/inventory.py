@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import asyncio
-import csv
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from groupbot.cli.terminal import json_text
 from groupbot.cli.words import say
 from groupbot.clock import clock_from_environment
 from groupbot.config import Config
@@ -26,6 +24,7 @@ from groupbot.importers.census_files import (
     read_rows,
 )
 from groupbot.importers.telegram_export import stream
+from groupbot.reports.csv_safe import SafeDictWriter
 from groupbot.services.census import CensusService, ImportReport
 from groupbot.services.export_import import ExportImportService, ExportReport
 from groupbot.services.groups import GroupService
@@ -118,7 +117,7 @@ def _print_report(path: Path, report: ImportReport, console: Console) -> None:
 
 
 def export_inventory(config: Config, fmt: str) -> int:
-    """Print the group inventory as JSON or CSV; returns the exit code."""
+    """Print the group inventory as JSON or CSV (no cell can start a formula); exit code."""
 
     async def records():
         engine = make_engine(config.database.url)
@@ -127,16 +126,11 @@ def export_inventory(config: Config, fmt: str) -> int:
         finally:
             await engine.dispose()
 
-    try:
-        rows = [r.export_row() for r in asyncio.run(records())]
-    except (OperationalError, ProgrammingError) as exc:
-        print(say("cannot_read_db", error=exc.orig), file=sys.stderr)
-        return 1
+    rows = [r.export_row() for r in asyncio.run(records())]  # failures: see cli.failures
     if fmt == "json":
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(rows, indent=2) + "\n")
     else:
-        writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+        writer = SafeDictWriter(sys.stdout, EXPORT_FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     return 0

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import re
 import sys
 from datetime import date
 
+from groupbot.cli.terminal import json_text, plain
 from groupbot.cli.words import say
 from groupbot.clock import clock_from_environment
 from groupbot.config import Config
@@ -13,6 +14,8 @@ from groupbot.services.lifecycle_changes import NotArchived
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
 from groupbot.wiring import command_courier, lifecycle_changes, lifecycle_notices, scan_service
+
+TELEGRAM_ID = re.compile(r"-?[0-9]{1,19}")  # ASCII only: int() would also read "٣"
 
 
 async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json: bool) -> int:
@@ -40,18 +43,19 @@ async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json
 
 def _print(items, as_json: bool, dry_run: bool) -> None:
     if as_json:
-        json.dump([i.json_row() for i in items if i.verdict], sys.stdout, ensure_ascii=False,
-                  indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text([i.json_row() for i in items if i.verdict], indent=2) + "\n")
         return
-    for item in items:
-        print(f"{item.chat_id}\t{item.verdict or '-'}\t{item.action}\t"
-              f"{item.due_on or ''}\t{item.title}")
+    for item in items:  # tab-separated: a field must hold neither tabs nor controls
+        print("\t".join(plain(v) for v in (item.chat_id, item.verdict or "-", item.action,
+                                            item.due_on or "", item.title)))
     print(say("scan_total", n=len(items), dry_run=say("scan_dry_run") if dry_run else ""))
 
 
 async def run_restore(config: Config, chat_id: str, platform: str) -> int:
     """Restore an archived group (and its Telegram permissions when a token is configured)."""
+    if platform == "telegram" and not TELEGRAM_ID.fullmatch(chat_id):
+        print(say("no_such_group", chat_id=plain(chat_id)), file=sys.stderr)
+        return 1
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
     clock = clock_from_environment(config.tz)
@@ -64,13 +68,13 @@ async def run_restore(config: Config, chat_id: str, platform: str) -> int:
             async with command_courier(config, engine, clock) as courier:
                 await courier.deliver(restored.outbox)
     except NotArchived:
-        print(say("not_archived", chat_id=chat_id), file=sys.stderr)
+        print(say("not_archived", chat_id=plain(chat_id)), file=sys.stderr)
         return 1
     except LookupError:
-        print(say("no_such_group", chat_id=chat_id), file=sys.stderr)
+        print(say("no_such_group", chat_id=plain(chat_id)), file=sys.stderr)
         return 1
     finally:
         await engine.dispose()
     # Without a token the running bot delivers what is left in the outbox.
-    print(say("restored", chat_id=chat_id))
+    print(say("restored", chat_id=plain(chat_id)))
     return 0

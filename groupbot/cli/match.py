@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
+from groupbot.cli.terminal import json_text, plain
 from groupbot.cli.words import say
 from groupbot.clock import clock_from_environment
 from groupbot.config import Config
@@ -32,15 +32,15 @@ async def run_match(config: Config, *, as_json: bool = False) -> int:
         await engine.dispose()
     if as_json:
         rows = [proposal_json(p) for p in run.proposals]
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(rows, indent=2) + "\n")
         return 0
     for p in run.proposals:
         flag = say("match_new") if p.id in run.new_ids else ""
         print(say("match_line", id=p.id, flag=flag, score=f"{p.score:.2f}",
-                  chats=", ".join(map(str, p.chat_ids)), survivor=p.survivor_chat_id))
-        for reason in p.reasons:
-            print(f"    {reason}")
+                  chats=", ".join(map(plain, p.chat_ids)),
+                  survivor=plain(p.survivor_chat_id)))
+        for reason in p.reasons:  # reasons quote titles: data, not ours
+            print(f"    {plain(reason)}")
     print(say("match_total", total=len(run.proposals), new=len(run.new_ids)))
     return 0
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import zlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,6 +9,7 @@ from datetime import date
 import numpy as np
 
 from groupbot.demo.vocabulary import DECOR_PREFIX, DECOR_SUFFIX, FULLWIDTH
+from groupbot.reports.csv_safe import SafeWriter, identifier
 
 MEMBER_SEPARATORS = (";", "；", "、")
 CHAT_PREFIX = {"wechat": "wx", "dingtalk": "dd", "qq": "qq"}
@@ -54,10 +54,10 @@ def member_separator(chat_id: str) -> str:
 def write_census_csv(groups: list[CensusGroup], path, encoding: str = "utf-8-sig") -> None:
     """Write the census export (no labels) as CSV in the given encoding."""
     with open(path, "w", newline="", encoding=encoding) as fh:
-        writer = csv.writer(fh)
+        writer = SafeWriter(fh)  # a file people open in a spreadsheet: no formulas
         writer.writerow(CSV_HEADER)
         for g in groups:
-            writer.writerow((g.platform, g.chat_id, g.title, g.purpose, g.owner,
+            writer.writerow((g.platform, identifier(g.chat_id), g.title, g.purpose, g.owner,
                              member_separator(g.chat_id).join(g.members), g.member_count,
                              g.last_active.isoformat(), g.created.isoformat(),
                              g.expires.isoformat() if g.expires else ""))

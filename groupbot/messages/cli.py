@@ -62,4 +62,28 @@ TEXTS: dict[str, dict[str, str]] = {
                           "en": "groups: {groups}, merge proposals: {proposals}, zombie: "
                                 "{zombie}, expired temporary: {expired}, groups per member "
                                 "(median): {median}"},
+    "cli.telegram_unreachable": {"zh": "groupbot：无法连接 Telegram（{host}）：{error}",
+                                 "en": "groupbot: cannot reach Telegram at {host}: {error}"},
+    "cli.telegram_timeout": {"zh": "groupbot：Telegram（{host}）未及时响应",
+                             "en": "groupbot: Telegram at {host} did not answer in time"},
+    "cli.telegram_refused": {"zh": "groupbot：Telegram（{host}）拒绝了请求：{error}",
+                             "en": "groupbot: Telegram at {host} refused the request: {error}"},
+    "cli.database_unavailable": {"zh": "groupbot：无法使用数据库 {url}：{error}",
+                                 "en": "groupbot: cannot use the database {url}: {error}"},
+    "cli.permission_denied": {"zh": "groupbot：没有权限：{path}",
+                              "en": "groupbot: permission denied: {path}"},
+    "cli.file_error": {"zh": "groupbot：{path}：{error}", "en": "groupbot: {path}: {error}"},
+    "cli.os_error": {"zh": "groupbot：系统错误：{error}", "en": "groupbot: system error: {error}"},
+    "cli.config_readable": {"zh": "groupbot：警告：{path} 含有 {keys}，但其他用户可读"
+                                  "（权限 {mode}）；请运行 chmod 600 {path}",
+                            "en": "groupbot: warning: {path} holds {keys} and is readable by "
+                                  "others (mode {mode}); run chmod 600 {path}"},
+    "cli.demo_not_empty": {"zh": "groupbot：{path} 不是空目录；用 --force 覆盖其中的示例文件",
+                           "en": "groupbot: {path} is not empty; use --force to overwrite "
+                                 "the demo files in it"},
+    "cli.demo_not_a_directory": {"zh": "groupbot：{path} 不是目录",
+                                 "en": "groupbot: {path} is not a directory"},
+    "cli.refuse_symlink": {"zh": "groupbot：{path} 是符号链接，拒绝写入",
+                           "en": "groupbot: {path} is a symbolic link; refusing to write "
+                                 "through it"},
 }

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
 from groupbot.messages import t
+from groupbot.reports.csv_safe import SafeWriter, identifier
 
 FIELDS = ("platform", "chat_id", "title", "status", "purpose", "member_count", "messages_7d",
           "after_hours_7d", "photos_7d")
@@ -15,11 +15,15 @@ TABLE_COLUMNS = tuple(t(f"csv.{field}", "en") for field in FIELDS)
 
 
 def table_csv(rows: Iterable) -> bytes:
-    """The full table of groups as CSV (UTF-8 with BOM, so Excel shows Chinese right)."""
+    """The table as CSV (UTF-8 with BOM for Excel); no cell can start a formula."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out, lineterminator="\n")
     writer.writerow(TABLE_COLUMNS)
-    writer.writerows([r.platform, r.chat_id, r.title, r.status, r.purpose or "",
-                      r.member_count or "", r.messages_7d, r.after_hours_7d, r.photos_7d]
-                     for r in rows)
+    writer.writerows(table_row(r) for r in rows)
     return out.getvalue().encode("utf-8-sig")
+
+
+def table_row(r) -> list:
+    """One group's cells; chat ids stored as text go out as numbers when they are numbers."""
+    return [r.platform, identifier(r.chat_id), r.title, r.status, r.purpose,
+            r.member_count or None, r.messages_7d, r.after_hours_7d, r.photos_7d]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import base64
-from html import escape
+import html
+import re
 
 from groupbot.domain.digest import Digest
 from groupbot.messages import t
@@ -24,7 +25,14 @@ padding:4px;text-align:left} @media print{body{max-width:none} img{max-width:14c
 CHART_CHECK = ("var c=document.getElementById('chart');function ok(){document.body.dataset."
                "chart=(c.complete&&c.naturalWidth>0)?'loaded':'broken';}"
                "c.complete?ok():c.addEventListener('load',ok);c.addEventListener('error',ok);")
+# Controls other than whitespace are not allowed in HTML text and only serve to confuse.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 FIGURES = ("report.in_use", "report.reduction", "report.median", "report.after_hours")
+
+
+def escape(text: str) -> str:
+    """Text from data as HTML: markup escaped (quotes too), control characters dropped."""
+    return html.escape(_CONTROLS.sub("", text), quote=True)
 
 
 def digest_html(digest: Digest, language: str, chart: bytes | None = None,

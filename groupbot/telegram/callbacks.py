@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
 PREFIX = "m"  # merge proposals
@@ -19,6 +20,9 @@ ARCHIVE = "a"  # archive approvals
 KINDS = (PREFIX, ARCHIVE)
 ACTIONS = ("ok", "no", "info")
 MAC_BYTES = 12  # 16 base64 characters: data stays far below Telegram's 64-byte limit
+# ASCII digits only (str.isdigit accepts "²" and other digits int() refuses), no leading zero
+# (one id, one spelling), at most 18 digits (fits a 64-bit column).
+ID = re.compile(r"(?:0|[1-9][0-9]{0,17})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,7 @@ def verify(secret: bytes, data: str | None, chat_id: int) -> Button | None:
     if len(parts) != 4 or parts[0] not in KINDS or parts[1] not in ACTIONS:
         return None
     kind, action, raw_id, mac = parts
-    if not raw_id.isdigit() or len(raw_id) > 18:
+    if not ID.fullmatch(raw_id):
         return None
     expected = _mac(secret, kind, action, int(raw_id), chat_id)
     if not hmac.compare_digest(expected.encode(), mac.encode()):

@@ -90,7 +90,7 @@ class MergeHandlers:
         if not await self.authority.allows(update, Action.UNMERGE):
             return
         chat_id = update.effective_chat.id
-        if len(context.args or []) != 1 or not context.args[0].isdigit():
+        if len(context.args or []) != 1 or not callbacks.ID.fullmatch(context.args[0]):
             await self.sender.text(chat_id, self._t("unmerge_usage"))
             return
         user = update.effective_user

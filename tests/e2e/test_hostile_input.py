@@ -125,7 +125,10 @@ def forged(valid: str, other: str, secret: bytes, proposal: int):
         st.just(valid.replace(f":{proposal}:", f":{proposal + 1}:")),
         st.just(sign(secret, "ok", proposal, ADMIN_CHAT - 1)),
         st.just(sign(derive_secret("another key", ""), "ok", proposal, ADMIN_CHAT)),
-        st.sampled_from(["m:ok", "m:ok::", "a:ok:1:x", "m:ok:-1:AAAA", "m:ok:1e9:" + mac]),
+        st.sampled_from(["m:ok", "m:ok::", "a:ok:1:x", "m:ok:-1:AAAA", "m:ok:1e9:" + mac,
+                         # digits str.isdigit accepts and int() refuses or reads differently
+                         "m:ok:²:x", "a:ok:²:x", f"m:ok:{proposal}²:{mac}", f"m:ok:٣:{mac}",
+                         f"m:ok:0{proposal}:{mac}", "m:ok:" + "9" * 40 + ":x"]),
     )
 
 
@@ -155,6 +158,15 @@ def test_forged_button_data_changes_nothing(running):
     after = state(bot)
     assert after != before and dict(after[0])[proposal.id] == "executed"
     assert sum(status == "merged" for _, status in after[1]) == 1
+
+
+def test_unmerge_with_strange_digits_is_answered_with_its_usage(running):
+    bot = running
+    for arg in ("²", "٣", "9" * 40):
+        sent = len(bot.api.calls_to("sendMessage"))
+        bot.push(message_update(group(ADMIN_CHAT, "管理"), ADMIN, text=f"/unmerge {arg}"))
+        replies = bot.api.calls_to("sendMessage")[sent:]
+        assert replies and "/unmerge" in replies[-1]["params"]["text"], arg
 
 
 def _mangle(update: dict, path: list, value) -> dict:

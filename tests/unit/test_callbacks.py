@@ -44,3 +44,13 @@ def test_any_single_change_is_refused(action, proposal_id, position, char):
     if mutated != data:
         assert verify(SECRET, mutated, CHAT) is None
     assert verify(SECRET, data[:position], CHAT) is None  # truncated
+
+
+def test_only_ascii_ids_in_one_spelling():
+    mac_of_7 = sign(SECRET, "ok", 7, CHAT).rsplit(":", 1)[1]
+    for raw in ("²", "٧", "７", "07", "+7", " 7", "7 ", "-7", "9" * 19, "9" * 400, ""):
+        # "²".isdigit() is true but int("²") raises: such data must be refused, not crash.
+        assert verify(SECRET, f"m:ok:{raw}:{mac_of_7}", CHAT) is None, raw
+        assert verify(SECRET, f"a:ok:{raw}:x", CHAT) is None, raw
+    assert verify(SECRET, "m:ok:²:x", CHAT) is None
+    assert verify(SECRET, f"m:ok:7:{mac_of_7}", CHAT) == Button("ok", 7)
