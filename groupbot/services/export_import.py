@@ -254,7 +254,11 @@ class _ChatImport:
 
 async def _name_members(conn, group_pk: int, changes: list[tuple[str, str]]) -> None:
     """People known only by name in service messages become name-keyed members."""
-    names = {("telegram", member_key(n), n) for n, _ in changes}
+    # One name per key, the first in the file: names that normalise alike are one person.
+    first = {}
+    for name, _ in changes:
+        first.setdefault(member_key(name), name)
+    names = {("telegram", key, name) for key, name in first.items()}
     people = await census_rows.ensure_people(conn, set(), names)
     joined = [(group_pk, people[("name", "telegram", member_key(n))])
               for n, status in changes if status == "member"]
