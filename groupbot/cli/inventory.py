@@ -104,8 +104,10 @@ async def import_export(engine, config: Config, path: Path, console: Console,
     A file that breaks off raises ExportFileError whose one line says how far the import got.
     """
     size = path.stat().st_size
+    # Transient: the bar goes when the import ends, leaving the report and errors alone.
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
-                  console=console, disable=not show_progress or size < 1_000_000) as progress, \
+                  console=console, transient=True,
+                  disable=not show_progress or size < 1_000_000) as progress, \
             path.open("rb") as fh:
         task = progress.add_task(path.name, total=size)
         reader = _CountingReader(fh, lambda n: progress.advance(task, n))

@@ -148,6 +148,8 @@ def _walk(events: Iterator) -> Iterator[tuple[RawChat, RawMessage]]:
             yield from _messages(events, chat, 2)
         else:
             _value(events, event, value, key, ROOT_SHAPE, chat, 1)
+    for _ in events:
+        pass  # nothing may follow the export but blanks: the parser checks
     if not found:
         raise ExportFileError("no chats or messages in it: not a Telegram Desktop export")
 

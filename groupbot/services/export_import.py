@@ -121,7 +121,7 @@ class _Run:
         try:
             ref = chat_ref(chat)
         except validation.InvalidValue as exc:
-            self.report.refuse(validation.shown(str(chat.id)), None, str(exc), 0)
+            self.report.refuse(validation.visible(str(chat.id))[:40], None, str(exc), 0)
             return _Skipped(chat, self.report)
         if ref is None:
             return _Skipped(chat, None)  # a personal chat, bot or channel: quietly not a group
