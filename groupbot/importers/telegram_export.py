@@ -42,8 +42,12 @@ def bot_api_chat_id(bare_id: int, chat_type: str) -> int | None:
 
 def chat_ref(chat: RawChat) -> ChatRef | None:
     """The group an exported chat is, None when it is no group; InvalidValue when unusable."""
+    if chat.type is None:  # the walk cannot go back: id and type must precede messages
+        raise v.InvalidValue("no chat type before its messages")
     if chat.type not in GROUP_TYPES:
         return None
+    if chat.id is None:
+        raise v.InvalidValue("no chat id before its messages")
     if type(chat.id) is not int or chat.id <= 0:
         raise v.InvalidValue(f"chat id {v.shown(str(chat.id))} is not a positive number")
     chat_id = int(v.telegram_chat_id(str(bot_api_chat_id(chat.id, chat.type))))
