@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -98,5 +99,12 @@ def totals(db_url: str) -> dict[str, list]:
         .join(Group, Group.id == Membership.group_id)
         .join(Member, Member.id == Membership.member_id),
     }
-    return {name: sorted(tuple(str(v) for v in row) for row in asyncio.run(fetch(db_url, q)))
+    return {name: sorted(tuple(_plain(v) for v in row) for row in asyncio.run(fetch(db_url, q)))
             for name, q in queries.items()}
+
+
+def _plain(value) -> str:
+    """A value as text, moments in UTC whatever the database returns (naive or aware)."""
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return str(value)
