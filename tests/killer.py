@@ -1,4 +1,5 @@
-"""Start `groupbot run` in a child that can be SIGKILLed, fast enough to do it 50 times.
+"""Start `groupbot run` or `groupbot import` in a child that can be SIGKILLed, fast enough to do
+it 50 times.
 
 Children fork from a server process that has already imported groupbot (multiprocessing's
 forkserver), so one starts in a fraction of a second instead of re-importing everything.
@@ -6,13 +7,15 @@ forkserver), so one starts in a fraction of a second instead of re-importing eve
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import time
 
 FORK = multiprocessing.get_context("forkserver")
-FORK.set_forkserver_preload(["groupbot.app", "groupbot.cli", "tests.killer"])
+FORK.set_forkserver_preload(["groupbot.app", "groupbot.cli", "groupbot.cli.inventory",
+                            "tests.killer"])
 
 
 def _child(config_path: str, log_path: str, environment: dict[str, str]) -> None:
@@ -36,9 +39,36 @@ def spawn(config_path, log_path):
     return process
 
 
+def _import_child(path: str, log_path: str, environment: dict[str, str]) -> None:
+    os.environ.update(environment)
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    import sys
+
+    from groupbot.cli import main
+
+    code = main(["import", "--no-progress", path])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def spawn_import(path, db_url: str, log_path):
+    """A running `groupbot import PATH` child writing to `db_url` (a multiprocessing.Process)."""
+    from tests.clocks import child_environment
+
+    environment = {**child_environment(), "GROUPBOT_DATABASE_URL": db_url}
+    process = FORK.Process(target=_import_child, args=(str(path), str(log_path), environment),
+                           daemon=True)
+    process.start()
+    return process
+
+
 def kill(process) -> None:
-    """SIGKILL: no handler runs, nothing is flushed or released."""
-    os.kill(process.pid, signal.SIGKILL)
+    """SIGKILL: no handler runs, nothing is flushed or released (a no-op once it has ended)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(process.pid, signal.SIGKILL)
     process.join(10)
 
 

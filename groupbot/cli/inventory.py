@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from groupbot.cli.terminal import json_text
@@ -23,10 +24,10 @@ from groupbot.importers.census_files import (
     detect_format,
     read_rows,
 )
-from groupbot.importers.telegram_export import stream
+from groupbot.importers.telegram_export import ExportFileError, stream
 from groupbot.reports.csv_safe import SafeDictWriter
 from groupbot.services.census import CensusService, ImportReport
-from groupbot.services.export_import import ExportImportService, ExportReport
+from groupbot.services.export_import import ExportImportService, ExportReport, ExportStopped
 from groupbot.services.groups import GroupService
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade_async
@@ -97,16 +98,48 @@ class _CountingReader:
 
 async def import_export(engine, config: Config, path: Path, console: Console,
                         show_progress: bool) -> ExportReport:
-    """Stream a Telegram Desktop export (progress by bytes read)."""
+    """Stream a Telegram Desktop export (progress by bytes read); refused messages are listed.
+
+    A file that breaks off raises ExportFileError whose one line says how far the import got.
+    """
     size = path.stat().st_size
+    # Transient: the bar goes when the import ends, leaving the report and errors alone.
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
-                  console=console, disable=not show_progress or size < 1_000_000) as progress, \
+                  console=console, transient=True,
+                  disable=not show_progress or size < 1_000_000) as progress, \
             path.open("rb") as fh:
         task = progress.add_task(path.name, total=size)
         reader = _CountingReader(fh, lambda n: progress.advance(task, n))
         service = ExportImportService(engine, clock_from_environment(config.tz),
                                        config.digest.working_hours())
-        return await service.import_messages(stream(reader))
+        try:
+            report = await service.import_messages(stream(reader))
+        except ExportStopped as stopped:
+            _print_refused(path, stopped.report, console)
+            raise ExportFileError(_how_far(stopped)) from None
+    _print_refused(path, report, console)
+    return report
+
+
+def _print_refused(path: Path, report: ExportReport, console: Console) -> None:
+    for chat, message, reason in report.problems:
+        line = say("export_refused_chat", chat=chat, reason=reason) if message is None else \
+            say("export_refused", chat=chat, message=message, reason=reason)
+        console.print(f"[yellow]{escape(line)}[/yellow]", highlight=False)
+    if report.unlisted:
+        console.print(f"[yellow]{escape(say('export_refused_more', n=report.unlisted))}"
+                      "[/yellow]", highlight=False)
+    if report.skipped:
+        print(say("export_skipped", name=path.name, n=report.skipped))
+
+
+def _how_far(stopped: ExportStopped) -> str:
+    report = stopped.report
+    if report.last is None:
+        return say("export_stopped_nothing", reason=stopped.reason)
+    chat, message = report.last
+    return say("export_stopped", reason=stopped.reason, chat=chat, message=message,
+               messages=report.messages, chats=report.chats)
 
 
 def _print_report(path: Path, report: ImportReport, console: Console) -> None:

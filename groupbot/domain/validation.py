@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 
 TITLE_MAX = 255
 PURPOSE_MAX = 200
@@ -19,6 +19,16 @@ MEMBERS_MAX = 100_000
 COUNT_MAX = 10_000_000
 DATE_MIN = date(1990, 1, 1)
 DATE_MAX = date(2100, 12, 31)
+MOMENT_MIN = datetime(1990, 1, 1, tzinfo=UTC)
+MOMENT_MAX = datetime(2101, 1, 1, tzinfo=UTC)
+UNIX_MIN, UNIX_MAX = int(MOMENT_MIN.timestamp()), int(MOMENT_MAX.timestamp())
+# Telegram message ids are 32-bit signed integers.
+MESSAGE_ID_MAX = 2**31 - 1
+# A Telegram Desktop export nests about ten levels deep; anything far deeper is hostile.
+JSON_DEPTH_MAX = 64
+# One text or number in an export: a message is at most 4,096 characters.
+JSON_TOKEN_MAX = 1_000_000
+MEMBERS_PER_MESSAGE_MAX = 10_000
 # Bot API ids have at most 52 significant bits.
 TELEGRAM_ID_MAX = 2**52
 TELEGRAM_USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{3,31})$")
@@ -56,7 +66,7 @@ def telegram_chat_id(value: str) -> str:
         found = pattern.match(text)
         if found:
             return "@" + found.group(1).lower()
-    raise InvalidValue(f"chat_id {_shown(text)} is not a Telegram id or @username")
+    raise InvalidValue(f"chat_id {shown(text)} is not a Telegram id or @username")
 
 
 def chat_id_for(platform: str, value: str) -> str:
@@ -91,6 +101,37 @@ def day(value: date, what: str) -> date:
     return value
 
 
+def message_id(value: object) -> int:
+    """A Telegram message id: a whole number 1 … 2³¹−1."""
+    if value is None:
+        raise InvalidValue("no id")
+    if type(value) is not int:
+        raise InvalidValue(f"id {shown(str(value))} is not a whole number")
+    if not 0 < value <= MESSAGE_ID_MAX:
+        raise InvalidValue(f"id {value} is out of range")
+    return value
+
+
+def moment(value: datetime, what: str) -> datetime:
+    """An aware moment a work group's history can plausibly hold (1990–2100)."""
+    if not MOMENT_MIN <= value < MOMENT_MAX:
+        raise InvalidValue(f"{what} {value.isoformat()} is out of range "
+                           f"({MOMENT_MIN.year}–{MOMENT_MAX.year - 1})")
+    return value
+
+
+def unix_time(value: object, what: str) -> datetime:
+    """Unix seconds (a number or, as Telegram writes them, digits in a string) as UTC."""
+    text = str(value)
+    if type(value) not in (int, str) or not TELEGRAM_NUMBER.match(text):
+        raise InvalidValue(f"{what} {shown(text)} is not a Unix time")
+    seconds = int(text)
+    if not UNIX_MIN <= seconds < UNIX_MAX:
+        raise InvalidValue(f"{what} {seconds} is out of range "
+                           f"({MOMENT_MIN.year}–{MOMENT_MAX.year - 1})")
+    return datetime.fromtimestamp(seconds, UTC)
+
+
 def visible(value: str) -> str:
     """The text with invisible characters turned into spaces (NFC first).
 
@@ -113,7 +154,7 @@ def _picture(ch: str) -> bool:
     return unicodedata.category(ch) in ("So", "Sk") or ch == "\ufe0f"
 
 
-def _shown(text: str, limit: int = 40) -> str:
+def shown(text: str, limit: int = 40) -> str:
     """A bad value as an error message may quote it: cleaned and short."""
     return repr(visible(text[:limit]) + ("…" if len(text) > limit else ""))
 

@@ -1,34 +1,34 @@
-"""Telegram Desktop "Export chat history" (result.json), streamed: events, never message text.
+"""Telegram Desktop "Export chat history" (result.json): checked messages and their events.
 
 Both shapes are read: a single chat `{name, type, id, messages}` and a full account export
-`{chats: {list: [...]}, left_chats: {list: [...]}}`. ijson walks the file event by event, so
-memory stays flat whatever its size; only the few fields groupbot needs are kept.
+`{chats: {list: [...]}, left_chats: {list: [...]}}` (see export_json for the bounded walk).
+Every value passes domain.validation before it becomes an event; a message that fails is
+refused with the reason, never half-read. Message text is never read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import BinaryIO
 
-import ijson
-
+from groupbot.domain import validation as v
 from groupbot.domain.events import ChatRef, MembershipChanged, MessageKind, MessageSeen, Person
+from groupbot.importers.export_json import ExportFileError, RawChat, RawMessage, walk
+
+__all__ = ["ExportFileError", "ExportMessage", "Names", "RawChat", "RawMessage", "chat_ref",
+           "check_message", "stream", "translate"]
 
 SUPERGROUP_TYPES = frozenset({"public_supergroup", "private_supergroup"})
 GROUP_TYPES = SUPERGROUP_TYPES | {"private_group"}
-KEPT = frozenset({"id", "type", "date", "date_unixtime", "from", "from_id", "actor",
-                  "actor_id", "action", "photo", "media_type", "title"})
-CHAT_ITEMS = frozenset({"chats.list.item", "left_chats.list.item"})
-SCALARS = frozenset({"string", "number", "boolean", "null"})
-CHAT_FIELDS = {f"{base}{key}": attr for base in ("", "chats.list.item.", "left_chats.list.item.")
-               for key, attr in (("id", "bare_id"), ("name", "name"), ("type", "type"))}
-MESSAGE_PREFIXES = frozenset({"messages.item", "chats.list.item.messages.item",
-                              "left_chats.list.item.messages.item"})
-MESSAGE_FIELDS = {f"{base}.{key}": key for base in MESSAGE_PREFIXES for key in KEPT}
-MEMBER_ITEMS = frozenset(f"{base}.members.item" for base in MESSAGE_PREFIXES)
 JOINS = frozenset({"create_group", "invite_members"})
+NAMES_CACHED = 50_000
+
+
+def stream(fh: BinaryIO) -> Iterator[tuple[RawChat, RawMessage]]:
+    """(chat, message) for every message of every chat, in file order; bounded memory."""
+    return walk(fh)
 
 
 def bot_api_chat_id(bare_id: int, chat_type: str) -> int | None:
@@ -40,118 +40,160 @@ def bot_api_chat_id(bare_id: int, chat_type: str) -> int | None:
     return None  # personal chats, bots, channels: not work groups
 
 
-@dataclass
-class ExportChat:
-    """The chat a message belongs to."""
-
-    bare_id: int | None = None
-    name: str = ""
-    type: str = ""
-
-    @property
-    def chat_id(self) -> int | None:
-        """The Bot API id, or None when the chat is not a group."""
-        return None if self.bare_id is None else bot_api_chat_id(self.bare_id, self.type)
-
-
-@dataclass
-class _Message:
-    fields: dict = field(default_factory=dict)
-    members: list[str] = field(default_factory=list)
+def chat_ref(chat: RawChat) -> ChatRef | None:
+    """The group an exported chat is, None when it is no group; InvalidValue when unusable."""
+    if chat.type is None:  # the walk cannot go back: id and type must precede messages
+        raise v.InvalidValue("no chat type before its messages")
+    if chat.type not in GROUP_TYPES:
+        return None
+    if chat.id is None:
+        raise v.InvalidValue("no chat id before its messages")
+    if type(chat.id) is not int or chat.id <= 0:
+        raise v.InvalidValue(f"chat id {v.shown(str(chat.id))} is not a positive number")
+    chat_id = int(v.telegram_chat_id(str(bot_api_chat_id(chat.id, chat.type))))
+    if chat.name is not None and not isinstance(chat.name, str):
+        raise v.InvalidValue("chat name is not text")
+    title = v.clean_text(chat.name, v.TITLE_MAX, "chat title")
+    return ChatRef(chat_id, title, "supergroup" if chat.type in SUPERGROUP_TYPES else "group")
 
 
-class ExportFileError(ValueError):
-    """The file is not a readable Telegram Desktop export."""
+class Names:
+    """People and names checked once each (most people write many times); a bounded cache."""
+
+    def __init__(self):
+        self._seen: dict[tuple, Person | str | v.InvalidValue | None] = {}
+
+    def person(self, ref: object, name: object, what: str, role: str) -> Person | None:
+        """The user a `from_id`/`actor_id` names ('user123'); None for channels and the like."""
+        return self._cached((ref, name, what, role), _person, ref, name, self, what, role)
+
+    def clean(self, value: object, what: str) -> str:
+        """The cleaned name; InvalidValue when it is not text or too long."""
+        return self._cached((value, what), _clean, value, what)
+
+    def _cached(self, key: tuple, check: Callable, *args):
+        try:
+            found = self._seen.get(key, self)
+        except TypeError:  # an unhashable value cannot be a name
+            found = self
+        if found is self:
+            try:
+                found = check(*args)
+            except v.InvalidValue as exc:
+                found = exc
+            if len(self._seen) >= NAMES_CACHED:
+                self._seen.clear()
+            self._seen[key] = found
+        if isinstance(found, v.InvalidValue):
+            raise found
+        return found
 
 
-def stream(fh: BinaryIO) -> Iterator[tuple[ExportChat, dict]]:
-    """(chat, message fields) for every message of every chat, in file order."""
-    try:
-        yield from _stream(fh)
-    except ijson.JSONError as exc:
-        raise ExportFileError(f"not a complete Telegram Desktop export ({exc})".split("\n")[0]
-                              ) from None
+def _clean(value: object, what: str) -> str:
+    if value is not None and not isinstance(value, str):
+        raise v.InvalidValue(f"{what} is not text")
+    return v.clean_text(value, v.NAME_MAX, what)
 
 
-def _stream(fh: BinaryIO) -> Iterator[tuple[ExportChat, dict]]:
-    # Hot loop: tens of millions of events, so every test is an exact dict or set lookup.
-    chat = ExportChat()
-    message: _Message | None = None
-    for prefix, event, value in ijson.parse(fh):
-        if message is not None:
-            if event == "end_map" and prefix in MESSAGE_PREFIXES:
-                yield chat, {**message.fields, "members": message.members}
-                message = None
-            elif (key := MESSAGE_FIELDS.get(prefix)) is not None and event in SCALARS:
-                message.fields[key] = value
-            elif event == "string" and prefix in MEMBER_ITEMS:
-                message.members.append(value)
-        elif event == "start_map" and prefix in MESSAGE_PREFIXES:
-            message = _Message()
-        elif event == "start_map" and prefix in CHAT_ITEMS:
-            chat = ExportChat()  # a new chat of a full export begins
-        elif (key := CHAT_FIELDS.get(prefix)) is not None and event in SCALARS:
-            setattr(chat, key, int(value) if key == "bare_id" else str(value))
+@dataclass(frozen=True, slots=True)
+class ExportMessage:
+    """One exported message, checked: only what groupbot keeps."""
+
+    id: int
+    at: datetime
+    kind: MessageKind
+    sender: Person | None = None  # the person who wrote it (human messages only)
+    photo: bool = False
+    action: str | None = None  # service messages: what happened, by whom, to whom
+    actor: Person | None = None
+    members: tuple[str, ...] = ()
 
 
-def when(message: dict, tz: tzinfo) -> datetime:
-    """The message time: date_unixtime (a string) or, in older exports, local `date`."""
-    unix = message.get("date_unixtime")
-    if unix not in (None, ""):
-        return datetime.fromtimestamp(int(unix), UTC)
-    local = datetime.fromisoformat(str(message["date"]))
-    return (local if local.tzinfo else local.replace(tzinfo=tz)).astimezone(UTC)
-
-
-def user_id(ref: object) -> int | None:
-    """'user123' → 123; channels and anything else → None."""
-    text = str(ref or "")
-    return int(text[4:]) if text.startswith("user") and text[4:].isdigit() else None
-
-
-def chat_ref(chat: ExportChat) -> ChatRef:
-    """The ChatRef of an exported group."""
-    return ChatRef(chat.chat_id, chat.name, "supergroup" if chat.type in SUPERGROUP_TYPES
-                   else "group")
-
-
-def translate(ref: ChatRef, message: dict, tz: tzinfo, resolve: Callable[[str], int | None],
-              people: dict[tuple, Person] | None = None) -> tuple[list, list[tuple]]:
-    """Events of one exported message, and (name, status, at) changes still to resolve.
-
-    `people` caches Person objects across messages: most senders write many times.
-    """
-    at = when(message, tz)
-    if message.get("type") == "service":
-        return _service(ref, at, message, resolve)
-    sender = user_id(message.get("from_id"))
+def check_message(raw: RawMessage, tz: tzinfo, names: Names) -> ExportMessage:
+    """The checked message; InvalidValue (with the reason) when it cannot be imported."""
+    if raw.fields is None:
+        raise v.InvalidValue("not an object")
+    fields = raw.fields
+    message_id = v.message_id(fields.get("id"))
+    at = when(fields, tz)
+    if fields.get("type") == "service":
+        return _service(message_id, at, raw, names)
+    sender = names.person(fields.get("from_id"), fields.get("from"), "from_id", "sender")
     if sender is None:
-        return [MessageSeen(ref, at, MessageKind.CHANNEL)], []
-    key = (sender, message.get("from"))
-    person = people.get(key) if people is not None else None
-    if person is None:
-        person = Person(sender, str(message.get("from") or sender))
-        if people is not None:
-            people[key] = person
-    photo = "photo" in message or message.get("media_type") == "photo"
-    return [MessageSeen(ref, at, MessageKind.HUMAN, person, photo)], []
+        return ExportMessage(message_id, at, MessageKind.CHANNEL)
+    photo = "photo" in fields or fields.get("media_type") == "photo"
+    return ExportMessage(message_id, at, MessageKind.HUMAN, sender, photo)
 
 
-def _service(ref: ChatRef, at: datetime, message: dict,
-             resolve: Callable[[str], int | None]) -> tuple[list, list[tuple]]:
-    events: list = [MessageSeen(ref, at, MessageKind.SERVICE)]
-    action = message.get("action")
-    actor = user_id(message.get("actor_id"))
-    if action == "join_group_by_link" and actor is not None:
-        events.append(MembershipChanged(ref, at, Person(actor, str(message.get("actor"))),
-                                        "member"))
+def when(fields: dict, tz: tzinfo) -> datetime:
+    """The message time: date_unixtime (a string) or, in older exports, local `date`."""
+    unix = fields.get("date_unixtime")
+    if unix not in (None, ""):
+        return v.unix_time(unix, "date_unixtime")
+    local = fields.get("date")
+    if local in (None, ""):
+        raise v.InvalidValue("no date")
+    if not isinstance(local, str):
+        raise v.InvalidValue("date is not text")
+    try:
+        parsed = datetime.fromisoformat(local)
+    except ValueError:
+        raise v.InvalidValue(f"date {v.shown(local)} is not a date") from None
+    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    try:
+        return v.moment(aware.astimezone(UTC), "date")
+    except OverflowError:
+        raise v.InvalidValue(f"date {v.shown(local)} is out of range") from None
+
+
+def _service(message_id: int, at: datetime, raw: RawMessage, names: Names) -> ExportMessage:
+    fields = raw.fields or {}
+    if raw.too_many_members:
+        raise v.InvalidValue(f"more than {v.MEMBERS_PER_MESSAGE_MAX} members")
+    action = fields.get("action") if isinstance(fields.get("action"), str) else None
+    actor = names.person(fields.get("actor_id"), fields.get("actor"), "actor_id", "actor")
+    members = tuple(m for m in (names.clean(n, "member name") for n in raw.members) if m)
+    return ExportMessage(message_id, at, MessageKind.SERVICE, action=action, actor=actor,
+                         members=members)
+
+
+def _person(ref: object, name: object, names: Names, what: str, role: str) -> Person | None:
+    if ref is None:
+        return None
+    if not isinstance(ref, str):
+        raise v.InvalidValue(f"{what} is not text")
+    if not ref.startswith("user"):
+        return None  # "channel…", "chat…": posts as a channel, not a person
+    digits = ref[4:]
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 20):
+        raise v.InvalidValue(f"{what} {v.shown(ref)} is not a user id")
+    uid = v.user_id(int(digits))
+    return Person(uid, names.clean(name, f"{role} name") or str(uid))
+
+
+def translate(ref: ChatRef, message: ExportMessage,
+              resolve: Callable[[str], int | None]) -> tuple[list, list[tuple]]:
+    """Events of one checked message, and (name, status, at) changes still to resolve."""
+    seen = MessageSeen(ref, message.at, message.kind, message.sender, message.photo)
+    if message.kind is not MessageKind.SERVICE:
+        return [seen], []
+    pending: list[tuple] = []
+    return [seen, *membership(ref, message, resolve, pending)], pending
+
+
+def membership(ref: ChatRef, message: ExportMessage, resolve: Callable[[str], int | None],
+               pending: list[tuple]) -> list:
+    """Membership changes a service message states; names not yet known go to `pending`."""
+    at, action = message.at, message.action
+    events: list = []
+    if action == "join_group_by_link" and message.actor is not None:
+        events.append(MembershipChanged(ref, at, message.actor, "member"))
     status = "member" if action in JOINS else "left" if action == "remove_members" else None
-    pending = []
     if status:
-        for name in message.get("members") or ():
+        for name in message.members:
             uid = resolve(name)
             if uid is not None:
                 events.append(MembershipChanged(ref, at, Person(uid, name), status))
             else:
                 pending.append((name, status, at))
-    return events, pending
+    return events

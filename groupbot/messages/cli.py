@@ -24,6 +24,22 @@ TEXTS: dict[str, dict[str, str]] = {
                           "en": "{name}: {chats} chats, {messages} messages imported, {already} "
                                 "already imported, {live} seen live, {unresolved} names kept "
                                 "without a user id"},
+    "cli.export_refused": {"zh": "已跳过 群 {chat} 的消息 {message}：{reason}",
+                           "en": "skipped chat {chat}, message {message}: {reason}"},
+    "cli.export_refused_chat": {"zh": "已跳过 群 {chat} 及其全部消息：{reason}",
+                                "en": "skipped chat {chat} and its messages: {reason}"},
+    "cli.export_refused_more": {"zh": "……另有 {n} 条被跳过的消息未列出",
+                                "en": "… and {n} more skipped messages not listed"},
+    "cli.export_skipped": {"zh": "{name}：跳过 {n} 条无法导入的消息",
+                           "en": "{name}: {n} messages skipped"},
+    "cli.export_stopped": {"zh": "{reason}；在群 {chat} 的消息 {message} 之后中断："
+                                 "此前 {chats} 个群的 {messages} 条消息已导入，修好文件后再导入一次"
+                                 "即可（不会重复计数）",
+                           "en": "{reason}; stopped after message {message} of chat {chat}: "
+                                 "{messages} messages of {chats} chats before it are imported; "
+                                 "import the repaired file again (nothing is counted twice)"},
+    "cli.export_stopped_nothing": {"zh": "{reason}；没有导入任何消息",
+                                   "en": "{reason}; nothing was imported"},
     "cli.scan_needs_token": {"zh": "groupbot：正式检查会发送提醒，需要 telegram.token；"
                                    "预览请用 --dry-run",
                              "en": "groupbot: a real scan sends warnings and needs "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -114,12 +114,19 @@ class IngestService:
         for chat_id in chat_ids:
             self._groups.pop(chat_id, None)
 
-    async def record(self, events: Iterable[Event], actor: str) -> None:
-        """Apply events that did not come through getUpdates (e.g. an imported history)."""
+    async def record(self, events: Iterable[Event], actor: str,
+                     also: Callable[[AsyncConnection], Awaitable[None]] | None = None) -> None:
+        """Apply events that did not come through getUpdates (e.g. an imported history).
+
+        `also` runs in the same transaction: an import stores how far it got with the
+        activity that covers it, so a failure never leaves one without the other.
+        """
         batch = summarise(events, self._tz, self._hours)
         try:
             async with self._engine.begin() as conn:
                 await self._apply(conn, batch, actor)
+                if also is not None:
+                    await also(conn)
         except BaseException:
             self._groups.clear()
             self._members.clear()
