@@ -7,7 +7,7 @@ from datetime import date
 
 from telegram import Bot
 
-from groupbot.clock import Clock
+from groupbot.clock import Clock, clock_from_environment
 from groupbot.config import Config
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.lifecycle import LifecycleSettings
@@ -20,6 +20,8 @@ from groupbot.services.lifecycle import LifecycleService
 from groupbot.services.lifecycle_changes import LifecycleChanges
 from groupbot.services.matching import MatchingService
 from groupbot.services.merges import MergeService
+from groupbot.storage.db import make_engine
+from groupbot.storage.migrate import upgrade_async
 from groupbot.telegram.callbacks import derive_secret
 from groupbot.telegram.courier import Courier
 from groupbot.telegram.lifecycle_notices import LifecycleNotices
@@ -101,3 +103,14 @@ def matching_service(config: Config, engine, clock: Clock) -> MatchingService:
     """The matching use case wired from the config."""
     lexicon = Lexicon.default(config.matching.topics)
     return MatchingService(engine, clock, lexicon, match_settings(config), config.language)
+
+
+@asynccontextmanager
+async def command_store(config: Config):
+    """The migrated database and the clock of one command-line run: (engine, clock)."""
+    await upgrade_async(config.database.url)
+    engine = make_engine(config.database.url)
+    try:
+        yield engine, clock_from_environment(config.tz)
+    finally:
+        await engine.dispose()

@@ -7,16 +7,14 @@ from datetime import date
 
 from groupbot.cli.terminal import json_text, lines
 from groupbot.cli.words import say
-from groupbot.clock import Clock, clock_from_environment
+from groupbot.clock import Clock
 from groupbot.config import Config
 from groupbot.domain.digest import iso_week
 from groupbot.reports.digest_text import digest_text
 from groupbot.services.digest import DigestService
-from groupbot.storage.db import make_engine
-from groupbot.storage.migrate import upgrade_async
 from groupbot.telegram.callbacks import derive_secret
 from groupbot.telegram.digest_notices import DigestNotices
-from groupbot.wiring import command_courier, digest_service
+from groupbot.wiring import command_courier, command_store, digest_service
 
 
 async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str) -> int:
@@ -24,16 +22,11 @@ async def run_digest(config: Config, *, as_of: date | None, send: bool, fmt: str
     if send and not (config.telegram.token and config.telegram.admin_chat_id):
         print(say("digest_needs_chat"), file=sys.stderr)
         return 2
-    await upgrade_async(config.database.url)
-    engine = make_engine(config.database.url)
-    clock = clock_from_environment(config.tz)
-    try:
+    async with command_store(config) as (engine, clock):
         service = digest_service(config, engine, clock)
         if send:
             return await _send(config, engine, clock, service)
         digest = await service.build(as_of or service.today())
-    finally:
-        await engine.dispose()
     text = digest_text(digest, config.language)
     if fmt == "html":
         from groupbot.reports.digest_html import digest_html

@@ -8,12 +8,15 @@ from datetime import date
 
 from groupbot.cli.terminal import json_text, plain
 from groupbot.cli.words import say
-from groupbot.clock import clock_from_environment
 from groupbot.config import Config
 from groupbot.services.lifecycle_changes import NotArchived
-from groupbot.storage.db import make_engine
-from groupbot.storage.migrate import upgrade_async
-from groupbot.wiring import command_courier, lifecycle_changes, lifecycle_notices, scan_service
+from groupbot.wiring import (
+    command_courier,
+    command_store,
+    lifecycle_changes,
+    lifecycle_notices,
+    scan_service,
+)
 
 TELEGRAM_ID = re.compile(r"-?[0-9]{1,19}")  # ASCII only: int() would also read "٣"
 
@@ -23,10 +26,7 @@ async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json
     if not dry_run and not config.telegram.token:
         print(say("scan_needs_token"), file=sys.stderr)
         return 2
-    await upgrade_async(config.database.url)
-    engine = make_engine(config.database.url)
-    clock = clock_from_environment(config.tz)
-    try:
+    async with command_store(config) as (engine, clock):
         service = scan_service(config, engine, clock)
         today = as_of or service.today()
         if dry_run:
@@ -35,8 +35,6 @@ async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json
             items, outbox = await service.scan_and_notify(lifecycle_notices(config).scan, today)
             async with command_courier(config, engine, clock) as courier:
                 await courier.deliver(outbox)
-    finally:
-        await engine.dispose()
     _print(items, as_json, dry_run)
     return 0
 
@@ -56,25 +54,21 @@ async def run_restore(config: Config, chat_id: str, platform: str) -> int:
     if platform == "telegram" and not TELEGRAM_ID.fullmatch(chat_id):
         print(say("no_such_group", chat_id=plain(chat_id)), file=sys.stderr)
         return 1
-    await upgrade_async(config.database.url)
-    engine = make_engine(config.database.url)
-    clock = clock_from_environment(config.tz)
     try:
-        changes = lifecycle_changes(config, engine, clock)
-        key_id = int(chat_id) if platform == "telegram" else chat_id
-        restored = await changes.restore(key_id, "cli", platform,
-                                         notices=lifecycle_notices(config).restored)
-        if restored.outbox and config.telegram.token:
-            async with command_courier(config, engine, clock) as courier:
-                await courier.deliver(restored.outbox)
+        async with command_store(config) as (engine, clock):
+            changes = lifecycle_changes(config, engine, clock)
+            key_id = int(chat_id) if platform == "telegram" else chat_id
+            restored = await changes.restore(key_id, "cli", platform,
+                                             notices=lifecycle_notices(config).restored)
+            if restored.outbox and config.telegram.token:
+                async with command_courier(config, engine, clock) as courier:
+                    await courier.deliver(restored.outbox)
     except NotArchived:
         print(say("not_archived", chat_id=plain(chat_id)), file=sys.stderr)
         return 1
     except LookupError:
         print(say("no_such_group", chat_id=plain(chat_id)), file=sys.stderr)
         return 1
-    finally:
-        await engine.dispose()
     # Without a token the running bot delivers what is left in the outbox.
     print(say("restored", chat_id=plain(chat_id)))
     return 0

@@ -6,13 +6,10 @@ import sys
 
 from groupbot.cli.terminal import json_text, plain
 from groupbot.cli.words import say
-from groupbot.clock import clock_from_environment
 from groupbot.config import Config
 from groupbot.services.merges import MergeService
-from groupbot.storage.db import make_engine
-from groupbot.storage.migrate import upgrade_async
 from groupbot.storage.proposals import StoredProposal
-from groupbot.wiring import command_courier, matching_service
+from groupbot.wiring import command_courier, command_store, matching_service
 
 
 def proposal_json(proposal: StoredProposal) -> dict:
@@ -24,12 +21,8 @@ def proposal_json(proposal: StoredProposal) -> dict:
 
 async def run_match(config: Config, *, as_json: bool = False) -> int:
     """Match, store proposals, print them; exit code 0."""
-    await upgrade_async(config.database.url)
-    engine = make_engine(config.database.url)
-    try:
-        run = await matching_service(config, engine, clock_from_environment(config.tz)).run()
-    finally:
-        await engine.dispose()
+    async with command_store(config) as (engine, clock):
+        run = await matching_service(config, engine, clock).run()
     if as_json:
         rows = [proposal_json(p) for p in run.proposals]
         sys.stdout.write(json_text(rows, indent=2) + "\n")
@@ -47,16 +40,11 @@ async def run_match(config: Config, *, as_json: bool = False) -> int:
 
 async def run_unmerge(config: Config, proposal_id: int) -> int:
     """Revert a merge; Telegram permissions are restored too when a token is configured."""
-    await upgrade_async(config.database.url)
-    engine = make_engine(config.database.url)
-    clock = clock_from_environment(config.tz)
-    try:
+    async with command_store(config) as (engine, clock):
         outcome = await MergeService(engine, clock).revert(proposal_id, None, actor="cli")
         if outcome.outbox and config.telegram.token:
             async with command_courier(config, engine, clock) as courier:
                 await courier.deliver(list(outcome.outbox))
-    finally:
-        await engine.dispose()
     if outcome.result != "reverted":
         print(say("cannot_revert", id=proposal_id, result=outcome.result), file=sys.stderr)
         return 1
