@@ -9,8 +9,10 @@ from datetime import date
 from groupbot.cli.words import say
 from groupbot.clock import clock_from_environment
 from groupbot.config import Config
+from groupbot.domain.validation import InvalidValue, chat_id_for
 from groupbot.services.lifecycle_changes import NotArchived
 from groupbot.storage.db import make_engine
+from groupbot.storage.group_rows import public_chat_id
 from groupbot.storage.migrate import upgrade_async
 from groupbot.wiring import command_courier, lifecycle_changes, lifecycle_notices, scan_service
 
@@ -57,7 +59,7 @@ async def run_restore(config: Config, chat_id: str, platform: str) -> int:
     clock = clock_from_environment(config.tz)
     try:
         changes = lifecycle_changes(config, engine, clock)
-        key_id = int(chat_id) if platform == "telegram" else chat_id
+        key_id = public_chat_id(platform, _normalised(platform, chat_id))
         restored = await changes.restore(key_id, "cli", platform,
                                          notices=lifecycle_notices(config).restored)
         if restored.outbox and config.telegram.token:
@@ -74,3 +76,11 @@ async def run_restore(config: Config, chat_id: str, platform: str) -> int:
     # Without a token the running bot delivers what is left in the outbox.
     print(say("restored", chat_id=chat_id))
     return 0
+
+
+def _normalised(platform: str, chat_id: str) -> str:
+    """The id as the inventory stores it (t.me/Name → @name); a bad one is simply not found."""
+    try:
+        return chat_id_for(platform, chat_id)
+    except InvalidValue:
+        return chat_id

@@ -15,6 +15,10 @@ TITLE_MAX = 255
 PURPOSE_MAX = 200
 NAME_MAX = 64
 OTHER_CHAT_ID_MAX = 128
+PLATFORM_MAX = 32
+# One spreadsheet cell, before any cleaning: room for MEMBERS_MAX ids with their separators,
+# while a single runaway cell (a 100 MB purpose) is refused before it is looked at twice.
+CELL_MAX = 2_000_000
 MEMBERS_MAX = 100_000
 COUNT_MAX = 10_000_000
 DATE_MIN = date(1990, 1, 1)
@@ -56,7 +60,7 @@ def telegram_chat_id(value: str) -> str:
         found = pattern.match(text)
         if found:
             return "@" + found.group(1).lower()
-    raise InvalidValue(f"chat_id {_shown(text)} is not a Telegram id or @username")
+    raise InvalidValue(f"chat_id {shown(text)} is not a Telegram id or @username")
 
 
 def chat_id_for(platform: str, value: str) -> str:
@@ -113,8 +117,8 @@ def _picture(ch: str) -> bool:
     return unicodedata.category(ch) in ("So", "Sk") or ch == "\ufe0f"
 
 
-def _shown(text: str, limit: int = 40) -> str:
-    """A bad value as an error message may quote it: cleaned and short."""
+def shown(text: str, limit: int = 40) -> str:
+    """A bad value as an error message may quote it: cleaned, short and quoted."""
     return repr(visible(text[:limit]) + ("…" if len(text) > limit else ""))
 
 
