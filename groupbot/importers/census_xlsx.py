@@ -53,7 +53,10 @@ def xlsx_rows(path: Path) -> Iterator[tuple[int, tuple]]:
         raise
     except Exception as exc:
         # openpyxl reports malformed parts with whatever error its parser hit (KeyError,
-        # TypeError, defusedxml's EntitiesForbidden…): to the person they all mean one thing.
+        # TypeError, ValueError…): to the person they all mean one thing.
+        if _refused_xml(exc):
+            raise XlsxError("refused: the workbook's XML declares entities, "
+                            "which spreadsheets never use") from None
         raise XlsxError(f"not a readable XLSX workbook ({_one_line(exc)})") from None
 
 
@@ -80,6 +83,17 @@ def _rows(path: Path) -> Iterator[tuple[int, tuple]]:
             yield number, row
     finally:
         book.close()
+
+
+def _refused_xml(exc: BaseException | None) -> bool:
+    from defusedxml import DefusedXmlException
+
+    seen = 0
+    while exc is not None and seen < 10:  # openpyxl wraps the parser's error
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _one_line(exc: BaseException) -> str:
