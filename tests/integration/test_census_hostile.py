@@ -1,9 +1,11 @@
 """Census files that broke the importer once: each ends in a clean import, reported bad rows,
 or a one-line file error that leaves the database exactly as it was; never a traceback."""
 
+import asyncio
 import json
 import re
 import zipfile
+from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook
@@ -12,7 +14,10 @@ from groupbot.cli import main
 from groupbot.domain.census import CENSUS_COLUMNS
 from groupbot.importers import census_files
 from groupbot.services.census import CensusService
+from groupbot.services.merges import MergeService
+from groupbot.storage.db import make_engine
 from tests.census_helpers import good_rows, run_import, state, write_census
+from tests.clocks import suite_clock
 from tests.xlsx_parts import write_xlsx
 
 HIDDEN = "\x00\x1b[31m\u202e\u200b\u2060\ufeff"
@@ -108,7 +113,7 @@ HOSTILE = [
 ]
 
 
-def test_what_a_hostile_census_leaves_breaks_no_later_command(env, capsys):
+def test_what_a_hostile_census_leaves_breaks_no_later_command(env, db_url, capsys):
     run = run_import(capsys, write_census(env / "hostile.csv", HOSTILE))
     assert run.code == 0
     assert "3 new, 0 updated, 0 unchanged, 6 skipped" in run.out
@@ -127,6 +132,20 @@ def test_what_a_hostile_census_leaves_breaks_no_later_command(env, capsys):
     stored = inventory(capsys)["[/yellow]"]
     assert stored["title"] == "[link=http://evil.example] [31m [/link]"
     assert (stored["purpose"], stored["owner"]) == ("[b]", "]0;x")
+    assert asyncio.run(merge_and_restrict(db_url, proposal["id"])) == ("executed", [])
+    assert main(["unmerge", str(proposal["id"])]) == 0
+
+
+async def merge_and_restrict(db_url: str, proposal_id: int):
+    """Approve a merge of two groups known by @username, then the read-only job after the
+    grace: decided and audited, but nothing is sent where the bot cannot reach."""
+    engine = make_engine(db_url)
+    try:
+        service = MergeService(engine, suite_clock())
+        outcome = await service.decide(proposal_id, 7, True)
+        return outcome.result, await service.make_read_only(timedelta(0))
+    finally:
+        await engine.dispose()
 
 
 def test_a_database_error_rolls_the_whole_file_back(env, db_url, capsys, monkeypatch):

@@ -103,3 +103,15 @@ def test_groups_named_by_username_are_kept_but_never_sent_to():
     assert public_chat_id("qq", "123") == "123"
     assert reachable("telegram", -100123)
     assert not reachable("telegram", "@hubin_fire") and not reachable("qq", "123")
+
+
+def test_a_real_scan_warns_only_groups_the_bot_can_reach():
+    from groupbot.services.lifecycle import ScanItem
+    from groupbot.telegram.lifecycle_notices import LifecycleNotices
+
+    notices = LifecycleNotices(language="zh", admin_chat_id=None, secret=b"k" * 32,
+                               inactive_days=30, leave_on_archive=True, restore_days=30)
+    items = [ScanItem(1, chat_id, "telegram", "群", "zombie", None, action, date(2026, 12, 1))
+             for chat_id in (-100123, "@hubin_fire") for action in ("warn_14", "archive")]
+    assert {m.chat_id for m in notices.scan(items, date(2026, 11, 20))} == {-100123}
+    assert notices.restored("@hubin_fire", "telegram", None) == []
