@@ -102,6 +102,8 @@ def visible(value: str) -> str:
     the picture; elsewhere it could hide a difference between two names.
     """
     text = unicodedata.normalize("NFC", value)
+    if text.isprintable():  # no Cc/Cf/Cs/Co/Cn at all: the common case, checked in C
+        return text
     out = []
     for i, ch in enumerate(text):
         if ch == ZWJ:
