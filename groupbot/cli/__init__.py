@@ -51,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", parents=[common], help="import census files (CSV/XLSX)",
                          description="Import work groups from census CSV/XLSX files.")
     imp.add_argument("files", nargs="+", metavar="FILE", type=Path,
-                     help="census CSV (UTF-8 or GB18030) or XLSX files")
+                     help="census CSV (UTF-8, UTF-16, GB18030 or Big5) or XLSX files")
+    imp.add_argument("--encoding", metavar="ENC",
+                     help="the CSV files' encoding when it is not recognised (e.g. big5)")
     imp.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     imp.set_defaults(handler=_import)
 
@@ -180,7 +182,8 @@ def _db_upgrade(args: argparse.Namespace, config: Config) -> int:
 def _import(args: argparse.Namespace, config: Config) -> int:
     from groupbot.cli.inventory import import_files
 
-    return asyncio.run(import_files(config, args.files, show_progress=not args.no_progress))
+    return asyncio.run(import_files(config, args.files, show_progress=not args.no_progress,
+                                    encoding=args.encoding))
 
 
 def _match(args: argparse.Namespace, config: Config) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.exc import SQLAlchemyError
 
 from groupbot.cli.terminal import json_text
 from groupbot.cli.words import say
@@ -18,12 +19,9 @@ from groupbot.clock import clock_from_environment
 from groupbot.config import Config
 from groupbot.domain.census import CensusRow, CensusRowError, parse_row
 from groupbot.domain.inventory import EXPORT_FIELDS
-from groupbot.importers.census_files import (
-    CensusFileError,
-    count_rows,
-    detect_format,
-    read_rows,
-)
+from groupbot.domain.validation import visible
+from groupbot.importers.census_encoding import EncodingError, known_encoding
+from groupbot.importers.census_files import CensusFileError, detect_format, read_rows
 from groupbot.importers.telegram_export import ExportFileError, stream
 from groupbot.reports.csv_safe import SafeDictWriter
 from groupbot.services.census import CensusService, ImportReport
@@ -35,21 +33,31 @@ from groupbot.storage.migrate import upgrade_async
 PROGRESS_FROM_ROWS = 1000
 
 
-def valid_rows(path: Path, report: ImportReport) -> Iterator[CensusRow]:
-    """Parsed rows of a file; bad rows are reported with their line number and skipped."""
-    for line, raw in read_rows(path):
+def valid_rows(path: Path, report: ImportReport,
+               encoding: str | None = None) -> Iterator[CensusRow]:
+    """Parsed rows of a file; bad rows are reported with line, column and reason, and skipped."""
+    for line, raw in read_rows(path, encoding):
         try:
             yield parse_row(raw, line)
         except CensusRowError as exc:
             report.errors.append(f"{path.name}: {exc}")
 
 
-async def import_files(config: Config, paths: list[Path], *, show_progress: bool = True) -> int:
-    """Import every file; returns the exit code (1 when a file could not be read at all)."""
+async def import_files(config: Config, paths: list[Path], *, show_progress: bool = True,
+                       encoding: str | None = None) -> int:
+    """Import every file, each census in one transaction; returns the exit code (1 when any
+    file could not be imported, 2 for an unknown --encoding)."""
+    if encoding:
+        try:
+            encoding = known_encoding(encoding)
+        except EncodingError as exc:
+            print(say("bad_encoding", error=exc), file=sys.stderr)
+            return 2
     await upgrade_async(config.database.url)
     engine = make_engine(config.database.url)
     service = CensusService(engine, clock_from_environment(config.tz))
-    console = Console(stderr=True, soft_wrap=True)  # keep each reported line whole
+    # soft_wrap keeps each reported line whole; no emoji codes or highlighting in data.
+    console = Console(stderr=True, soft_wrap=True, emoji=False, highlight=False)
     status = 0
     try:
         for path in paths:
@@ -60,28 +68,50 @@ async def import_files(config: Config, paths: list[Path], *, show_progress: bool
                               messages=exported.messages, already=exported.already_imported,
                               live=exported.seen_live, unresolved=exported.names_unresolved))
                     continue
-                report = await _import_one(service, path, console, show_progress)
             except (CensusFileError, OSError, ValueError) as exc:
-                console.print(f"[red]{say('cannot_import', path=path, error=exc)}[/red]")
+                console.print(f"[red]{shown(say('cannot_import', path=path, error=exc))}[/red]")
                 status = 1
                 continue
-            _print_report(path, report, console)
+            if not await _import_census(service, path, console, show_progress, encoding):
+                status = 1
     finally:
         await engine.dispose()
     return status
 
 
-async def _import_one(service: CensusService, path: Path, console: Console,
-                      show_progress: bool) -> ImportReport:
-    total = count_rows(path)
+async def _import_census(service: CensusService, path: Path, console: Console,
+                         show_progress: bool, encoding: str | None) -> bool:
+    """Read the whole file, then write it in one transaction; False when nothing was imported."""
     report = ImportReport()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console,
-                  disable=not show_progress or total < PROGRESS_FROM_ROWS) as progress:
-        task = progress.add_task(path.name, total=total)
-        await service.import_rows(valid_rows(path, report), report,
-                                  lambda n: progress.advance(task, n))
-    return report
+    try:
+        rows = list(valid_rows(path, report, encoding))
+    except (CensusFileError, OSError) as exc:
+        return _failed(path, exc, console)
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=console,
+                      disable=not show_progress or len(rows) < PROGRESS_FROM_ROWS) as progress:
+            task = progress.add_task(shown(path.name), total=len(rows))
+            await service.import_rows(rows, report, lambda n: progress.advance(task, n))
+    except (SQLAlchemyError, OSError) as exc:
+        return _failed(path, say("database_failed", error=getattr(exc, "orig", None) or exc),
+                       console)
+    _print_report(path, report, console)
+    return True
+
+
+def _failed(path: Path, error: object, console: Console) -> bool:
+    console.print(f"[red]{shown(say('nothing_imported', path=path, error=error))}[/red]")
+    return False
+
+
+def shown(value: object, limit: int = 500) -> str:
+    """Text from a file or the database made safe to print: one line, no control characters,
+    Rich markup escaped, at most `limit` characters."""
+    text = " ".join(visible(str(value)).split())
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return escape(text)
 
 
 class _CountingReader:
@@ -144,8 +174,8 @@ def _how_far(stopped: ExportStopped) -> str:
 
 def _print_report(path: Path, report: ImportReport, console: Console) -> None:
     for error in report.errors:
-        console.print(f"[yellow]{say('skipped', error=error)}[/yellow]", highlight=False)
-    print(say("import_report", name=path.name, new=report.new, updated=report.updated,
+        console.print(f"[yellow]{shown(say('skipped', error=error))}[/yellow]")
+    print(say("import_report", name=visible(path.name), new=report.new, updated=report.updated,
               unchanged=report.unchanged, skipped=len(report.errors)), file=sys.stdout)
 
 

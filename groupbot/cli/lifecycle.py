@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date
 
 from groupbot.cli.terminal import json_text, plain
 from groupbot.cli.words import say
 from groupbot.config import Config
+from groupbot.domain.validation import InvalidValue, chat_id_for
 from groupbot.services.lifecycle_changes import NotArchived
+from groupbot.storage.group_rows import public_chat_id
 from groupbot.wiring import (
     command_courier,
     command_store,
@@ -17,8 +18,6 @@ from groupbot.wiring import (
     lifecycle_notices,
     scan_service,
 )
-
-TELEGRAM_ID = re.compile(r"-?[0-9]{1,19}")  # ASCII only: int() would also read "٣"
 
 
 async def run_scan(config: Config, *, as_of: date | None, dry_run: bool, as_json: bool) -> int:
@@ -51,13 +50,10 @@ def _print(items, as_json: bool, dry_run: bool) -> None:
 
 async def run_restore(config: Config, chat_id: str, platform: str) -> int:
     """Restore an archived group (and its Telegram permissions when a token is configured)."""
-    if platform == "telegram" and not TELEGRAM_ID.fullmatch(chat_id):
-        print(say("no_such_group", chat_id=plain(chat_id)), file=sys.stderr)
-        return 1
     try:
         async with command_store(config) as (engine, clock):
             changes = lifecycle_changes(config, engine, clock)
-            key_id = int(chat_id) if platform == "telegram" else chat_id
+            key_id = public_chat_id(platform, _normalised(platform, chat_id))
             restored = await changes.restore(key_id, "cli", platform,
                                              notices=lifecycle_notices(config).restored)
             if restored.outbox and config.telegram.token:
@@ -72,3 +68,11 @@ async def run_restore(config: Config, chat_id: str, platform: str) -> int:
     # Without a token the running bot delivers what is left in the outbox.
     print(say("restored", chat_id=plain(chat_id)))
     return 0
+
+
+def _normalised(platform: str, chat_id: str) -> str:
+    """The id as the inventory stores it (t.me/Name → @name); a bad one is simply not found."""
+    try:
+        return chat_id_for(platform, chat_id)
+    except InvalidValue:
+        return chat_id

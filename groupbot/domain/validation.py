@@ -15,6 +15,10 @@ TITLE_MAX = 255
 PURPOSE_MAX = 200
 NAME_MAX = 64
 OTHER_CHAT_ID_MAX = 128
+PLATFORM_MAX = 32
+# One spreadsheet cell, before any cleaning: room for MEMBERS_MAX ids with their separators,
+# while a single runaway cell (a 100 MB purpose) is refused before it is looked at twice.
+CELL_MAX = 2_000_000
 MEMBERS_MAX = 100_000
 COUNT_MAX = 10_000_000
 DATE_MIN = date(1990, 1, 1)
@@ -34,7 +38,7 @@ TELEGRAM_ID_MAX = 2**52
 TELEGRAM_USERNAME = re.compile(r"^@?([A-Za-z][A-Za-z0-9_]{3,31})$")
 TELEGRAM_LINK = re.compile(r"^(?:https?://)?(?:t\.me|telegram\.me)/([A-Za-z][A-Za-z0-9_]{3,31})/?$",
                            re.IGNORECASE)
-TELEGRAM_NUMBER = re.compile(r"^-?\d{1,16}$")
+TELEGRAM_NUMBER = re.compile(r"^-?[0-9]{1,16}$")  # ASCII digits: int() also reads "٣"
 ZWJ = "\u200d"
 
 
@@ -139,6 +143,8 @@ def visible(value: str) -> str:
     the picture; elsewhere it could hide a difference between two names.
     """
     text = unicodedata.normalize("NFC", value)
+    if text.isprintable():  # no Cc/Cf/Cs/Co/Cn at all: the common case, checked in C
+        return text
     out = []
     for i, ch in enumerate(text):
         if ch == ZWJ:
@@ -155,7 +161,7 @@ def _picture(ch: str) -> bool:
 
 
 def shown(text: str, limit: int = 40) -> str:
-    """A bad value as an error message may quote it: cleaned and short."""
+    """A bad value as an error message may quote it: cleaned, short and quoted."""
     return repr(visible(text[:limit]) + ("…" if len(text) > limit else ""))
 
 

@@ -1,4 +1,9 @@
-"""Reading census files: CSV (UTF-8 with or without BOM, or GB18030) and XLSX."""
+"""Reading census files, bounded: CSV (UTF-8, UTF-16, GB18030 or Big5) and XLSX (first sheet).
+
+Everything that can be wrong with a whole file (too big, unreadable, encoding unknown, no
+header) is a CensusFileError; everything wrong with one cell is left to `parse_row`, which
+reports it against its line.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,16 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from groupbot.domain.census import missing_columns
+from groupbot.domain.census import column_name, missing_columns
+from groupbot.importers.census_encoding import EncodingError, decode
+from groupbot.importers.census_xlsx import XlsxError, xlsx_rows
 
 XLSX_MAGIC = b"PK\x03\x04"
+CSV_MAX_BYTES = 50_000_000
 
 
 class CensusFileError(ValueError):
-    """A file that is not a readable census (wrong format, no header, missing columns)."""
+    """A file that is not a readable census (wrong format, too big, no header, bad encoding)."""
 
 
 def detect_format(path: Path) -> str:
@@ -27,70 +35,49 @@ def detect_format(path: Path) -> str:
     return "csv"
 
 
-def count_rows(path: Path) -> int:
-    """Data rows in a file, for a progress bar (cheap: counts lines or XLSX rows)."""
-    if detect_format(path) == "xlsx":
-        return max(_xlsx_sheet(path).max_row - 1, 0)
-    with path.open("rb") as fh:
-        return max(sum(1 for _ in fh) - 1, 0)
+def read_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict]]:
+    """Yield (line number, {column: value}) for each data row; line 1 is the header.
 
-
-def read_rows(path: Path) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, {column: value}) for each data row; line 1 is the header."""
+    `encoding` applies to CSV only (an XLSX says its own); None means recognise it.
+    """
     kind = detect_format(path)
-    if kind == "xlsx":
-        yield from _xlsx_rows(path)
-    elif kind == "csv":
-        yield from _csv_rows(path)
-    else:
-        raise CensusFileError(f"{path}: a Telegram Desktop export, not a census table")
-
-
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
+    if kind == "telegram_export":
+        raise CensusFileError("a Telegram Desktop export, not a census table")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")  # what Excel writes when saving CSV on Chinese Windows
-    except UnicodeDecodeError:
-        raise CensusFileError(f"{path}: not UTF-8 or GB18030 text") from None
+        rows = _xlsx_rows(path) if kind == "xlsx" else _csv_rows(path, encoding)
+        header = next(rows, None)
+        _check_header(header)
+        names = [column_name(h) for h in header[1]]
+        for number, row in rows:
+            if any(cell not in (None, "") and str(cell).strip() for cell in row):
+                yield number, dict(zip(names, row, strict=False))
+    except (XlsxError, EncodingError) as exc:
+        raise CensusFileError(str(exc)) from None
+    except csv.Error as exc:
+        raise CensusFileError(f"not a readable CSV file ({exc})") from None
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict]]:
-    reader = csv.reader(io.StringIO(_decode(path), newline=""))
-    header = next(reader, None)
-    _check_header(path, header)
-    names = [h.strip().lower() for h in header]
+def _csv_rows(path: Path, encoding: str | None) -> Iterator[tuple[int, list]]:
+    size = path.stat().st_size
+    if size > CSV_MAX_BYTES:
+        raise CensusFileError(f"file is {size:,} bytes (limit {CSV_MAX_BYTES:,})")
+    text = decode(path.read_bytes(), encoding)
+    # No field can outgrow the file: the limit is lifted so a long cell is a row error (see
+    # parse_row's cell limit) rather than a csv.Error that would lose the rest of the line.
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_MAX_BYTES))
+    reader = csv.reader(io.StringIO(text, newline=""))
     for row in reader:
-        if any(cell.strip() for cell in row):
-            yield reader.line_num, dict(zip(names, row, strict=False))
+        yield reader.line_num, row
 
 
-def _xlsx_sheet(path: Path):
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(path, read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:
-        raise CensusFileError(f"{path}: not a readable XLSX workbook ({exc})") from None
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple]]:
+    for number, row in xlsx_rows(path):
+        yield number, tuple("" if cell is None else cell for cell in row)
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict]]:
-    rows = _xlsx_sheet(path).iter_rows(values_only=True)
-    header = next(rows, None)
-    header = [str(h or "") for h in header] if header else None
-    _check_header(path, header)
-    names = [h.strip().lower() for h in header]
-    for number, row in enumerate(rows, start=2):
-        if any(cell not in (None, "") for cell in row):
-            yield number, dict(zip(names, row, strict=False))
-
-
-def _check_header(path: Path, header: list[str] | None) -> None:
-    if not header:
-        raise CensusFileError(f"{path}: empty file, expected a header row")
-    missing = missing_columns(header)
+def _check_header(header: tuple[int, list] | None) -> None:
+    if not header or not any(column_name(h) for h in header[1]):
+        raise CensusFileError("empty file, expected a header row")
+    missing = missing_columns(list(header[1]))
     if missing:
-        raise CensusFileError(f"{path}: header lacks column(s) {', '.join(missing)}")
+        raise CensusFileError(f"header lacks column(s) {', '.join(missing)}")

@@ -13,6 +13,12 @@ TEXTS: dict[str, dict[str, str]] = {
                                  "run `groupbot db upgrade`"},
     "cli.cannot_import": {"zh": "groupbot：无法导入 {path}：{error}",
                           "en": "groupbot: cannot import {path}: {error}"},
+    "cli.nothing_imported": {"zh": "groupbot：{path} 未导入任何内容：{error}",
+                             "en": "groupbot: nothing imported from {path}: {error}"},
+    "cli.database_failed": {"zh": "数据库出错（{error}），已全部撤回",
+                            "en": "database error ({error}), every row rolled back"},
+    "cli.bad_encoding": {"zh": "groupbot：--encoding：{error}",
+                         "en": "groupbot: --encoding: {error}"},
     "cli.skipped": {"zh": "已跳过 {error}", "en": "skipped {error}"},
     "cli.import_report": {"zh": "{name}：新增 {new}，更新 {updated}，未变 {unchanged}，"
                                 "跳过 {skipped}",

@@ -1,4 +1,4 @@
-"""Use case: import census rows; re-importing the same rows changes nothing."""
+"""Use case: import census rows, one file in one transaction; re-importing changes nothing."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class ImportReport:
 
 
 class CensusService:
-    """Writes census rows into the inventory, one transaction per chunk."""
+    """Writes census rows into the inventory: all rows of a call in one transaction."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock):
         self._engine = engine
@@ -40,12 +40,20 @@ class CensusService:
 
     async def import_rows(self, rows: Iterable[CensusRow], report: ImportReport,
                           progress: Callable[[int], None] = lambda n: None) -> ImportReport:
-        """Insert new groups, update changed ones, leave identical ones untouched."""
-        rows = iter(rows)
-        while chunk := list(islice(rows, CHUNK)):
-            async with self._engine.begin() as conn:
-                await self._import_chunk(conn, _last_row_wins(chunk), report)
-            progress(len(chunk))
+        """Insert new groups, update changed ones, leave identical ones untouched.
+
+        All or nothing: a database error rolls every row back, and `report` is left as it was.
+        Chunks keep each statement's parameter list bounded inside the one transaction.
+        """
+        rows = iter(_last_row_wins(rows))
+        counted = ImportReport()
+        async with self._engine.begin() as conn:
+            while chunk := list(islice(rows, CHUNK)):
+                await self._import_chunk(conn, chunk, counted)
+                progress(len(chunk))
+        report.new += counted.new
+        report.updated += counted.updated
+        report.unchanged += counted.unchanged
         return report
 
     async def _import_chunk(self, conn: AsyncConnection, chunk: list[CensusRow],
@@ -76,7 +84,7 @@ class CensusService:
         report.unchanged += sum(1 for pk in existing if pk not in changed)
 
     def _group_values(self, row: CensusRow) -> dict:
-        values = {"title": row.title[:255], "purpose": row.purpose, "owner_name": row.owner,
+        values = {"title": row.title, "purpose": row.purpose, "owner_name": row.owner,
                   "member_count": row.member_count, "created_on": row.created,
                   "expires_on": row.expires}
         if row.last_active is not None:
@@ -129,7 +137,7 @@ def _changes(old: dict, values: dict) -> dict:
     return diff
 
 
-def _last_row_wins(chunk: list[CensusRow]) -> list[CensusRow]:
-    """A group listed twice in one chunk is imported once, as its last line says."""
-    latest = {(r.platform, r.chat_id): r for r in chunk}
+def _last_row_wins(rows: Iterable[CensusRow]) -> list[CensusRow]:
+    """A group listed twice is imported once, as its last line says."""
+    latest = {(r.platform, r.chat_id): r for r in rows}
     return list(latest.values())

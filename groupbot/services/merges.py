@@ -17,10 +17,12 @@ from groupbot.services.ingest import user_actor
 from groupbot.storage import outbox_rows, proposals
 from groupbot.storage.db import reader
 from groupbot.storage.group_rows import (
+    TELEGRAM,
     audit_event,
     groups,
     key_by_pk,
     public_chat_id,
+    reachable,
     set_status,
 )
 from groupbot.storage.outbox_rows import PERMISSIONS, RESTRICT, Outgoing
@@ -137,10 +139,11 @@ class MergeService:
                 key = await key_by_pk(conn, prior.group_id)
                 await set_status(conn, key, prior.prior_status, at=now, actor=actor,
                                  reason=f"unmerge #{proposal_id}", merged_into=None)
-                if prior.read_only_at is not None and prior.prior_permissions is not None:
-                    restore.append(Outgoing(
-                        int(public_chat_id(prior.platform, prior.chat_id)), PERMISSIONS,
-                        {"permissions": json.loads(prior.prior_permissions)}))
+                chat_id = public_chat_id(prior.platform, prior.chat_id)
+                if prior.read_only_at is not None and prior.prior_permissions is not None \
+                        and reachable(prior.platform, chat_id):
+                    restore.append(Outgoing(chat_id, PERMISSIONS, {
+                        "permissions": json.loads(prior.prior_permissions)}))
             await audit_event(conn, at=now, actor=actor, action="merge_reverted",
                               group_pk=found[0].survivor_pk, proposal=proposal_id)
             ids = await outbox_rows.add(conn, restore, now)
@@ -159,10 +162,12 @@ class MergeService:
                 await proposals.remember_prior(conn, proposal_id, group_pk, read_only_at=now)
                 await audit_event(conn, at=now, actor="system", action="read_only",
                                   group_pk=group_pk, proposal=proposal_id)
+            targets = [(proposal_id, group_pk, public_chat_id(TELEGRAM, chat_id))
+                       for proposal_id, group_pk, chat_id in due]
             return await outbox_rows.add(conn, [
-                Outgoing(int(chat_id), RESTRICT, {"proposal_id": proposal_id,
-                                                  "group_pk": group_pk})
-                for proposal_id, group_pk, chat_id in due], now)
+                Outgoing(chat_id, RESTRICT, {"proposal_id": proposal_id, "group_pk": group_pk})
+                for proposal_id, group_pk, chat_id in targets
+                if reachable(TELEGRAM, chat_id)], now)
 
     async def remember_permissions(self, proposal_id: int, group_pk: int,
                                    permissions: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,13 +15,24 @@ from groupbot.domain.events import GroupStatus
 from groupbot.storage.tables import AuditLog, Group
 
 TELEGRAM = "telegram"
+BOT_API_ID = re.compile(r"^-?[0-9]+$")
 groups = Group.__table__
 audit = AuditLog.__table__
 
 
 def public_chat_id(platform: str, chat_id: str) -> int | str:
-    """A chat id as it was registered: Telegram ids are numbers, census ids stay as written."""
-    return int(chat_id) if platform == TELEGRAM else chat_id
+    """A chat id as it was registered: Telegram ids are numbers, census ids (and Telegram groups
+    a census names by @username) stay as written."""
+    return int(chat_id) if platform == TELEGRAM and BOT_API_ID.match(chat_id) else chat_id
+
+
+def reachable(platform: str, chat_id: int | str) -> bool:
+    """True for a group the bot can send to: a Telegram group known by its Bot API id.
+
+    The bot registers every group it sits in by that id; a group a census names only by
+    @username is one the bot has not (yet) seen, so nothing is sent there.
+    """
+    return platform == TELEGRAM and isinstance(chat_id, int)
 
 
 @dataclass(slots=True)

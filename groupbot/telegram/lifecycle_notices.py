@@ -9,6 +9,7 @@ from datetime import date
 
 from groupbot.messages import name_of, t
 from groupbot.services.lifecycle import ScanItem
+from groupbot.storage.group_rows import reachable
 from groupbot.storage.outbox_rows import PERMISSIONS, RESTRICT, Outgoing
 from groupbot.telegram import callbacks
 
@@ -44,7 +45,7 @@ class LifecycleNotices:
         """Every group's messages in scan order, then one summary to the admin chat."""
         messages = []
         for item in items:
-            if item.platform == "telegram":  # census groups need nothing sent
+            if reachable(item.platform, item.chat_id):  # census groups need nothing sent
                 messages += self._for_group(item, action_kind(item))
         # A scan that changed nothing (one resumed after a crash, say) says nothing.
         if self.admin_chat_id is not None and any(action_kind(i) != "none" for i in items):
@@ -60,9 +61,8 @@ class LifecycleNotices:
 
     def restored(self, chat_id: int | str, platform: str, prior: str | None) -> list[Outgoing]:
         """Give the group back its permissions, then tell it."""
-        if platform != "telegram":
+        if not reachable(platform, chat_id):
             return []
-        chat_id = int(chat_id)
         messages = []
         if prior is not None:
             messages.append(Outgoing(chat_id, PERMISSIONS, {"permissions": json.loads(prior)}))
@@ -71,7 +71,7 @@ class LifecycleNotices:
         return messages
 
     def _for_group(self, item: ScanItem, kind: str) -> list[Outgoing]:
-        chat_id = int(item.chat_id)
+        chat_id = item.chat_id
         if kind == "warn":
             key = "warn_expired_temporary" if item.verdict == "expired_temporary" \
                 else "warn_zombie"

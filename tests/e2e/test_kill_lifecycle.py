@@ -56,7 +56,7 @@ async def silent_district(db_url: str, count: int) -> None:
     engine = make_engine(db_url)
     clock = suite_clock()
     rows = [{"platform": "telegram", "chat_id": str(chat_id(i)), "title": f"第{i}专项工作群",
-             "members": f"{i};{i + 1}", "member_count": "9", "last_active": "2026-06-01"}
+             "members": f"{i + 1};{i + 2}", "member_count": "9", "last_active": "2026-06-01"}
             for i in range(count)]
     await CensusService(engine, clock).import_rows(
         (parse_row(r, n) for n, r in enumerate(rows, 2)), ImportReport())

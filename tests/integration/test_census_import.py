@@ -73,9 +73,9 @@ def test_bad_rows_are_reported_by_line_and_skipped(env, capsys):
     assert main(["import", str(write_csv(env / "census.csv", rows))]) == 0
     captured = capsys.readouterr()
     assert "2 new, 0 updated, 0 unchanged, 3 skipped" in captured.out
-    assert "line 3: chat_id is missing" in captured.err
-    assert "line 4: last_active is not a date" in captured.err
-    assert "line 5: member_count is not a whole number" in captured.err
+    assert "line 3, column chat_id: chat_id is missing" in captured.err
+    assert "line 4, column last_active: last_active is not a date" in captured.err
+    assert "line 5, column member_count: member_count is not a whole number" in captured.err
 
 
 def test_xlsx(env, capsys):
