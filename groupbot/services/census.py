@@ -14,7 +14,7 @@ from groupbot.domain.census import CensusRow
 from groupbot.domain.clock import as_utc
 from groupbot.domain.textnorm import member_key
 from groupbot.storage import census_rows
-from groupbot.storage.group_rows import TELEGRAM, audit_event
+from groupbot.storage.group_rows import TELEGRAM, audit_events
 
 CHUNK = 500
 ACTOR = "census"
@@ -60,25 +60,25 @@ class CensusService:
                             report: ImportReport) -> None:
         now = self._clock.now()
         stored = await census_rows.existing_groups(conn, [(r.platform, r.chat_id) for r in chunk])
-        pks, changed = {}, set()
+        fresh = [r for r in chunk if (r.platform, r.chat_id) not in stored]
+        new_pks = await census_rows.insert_groups(
+            conn, [(r.platform, r.chat_id, self._group_values(r)) for r in fresh], now)
+        pks = dict(zip(fresh, new_pks, strict=True))
+        await audit_events(conn, at=now, actor=ACTOR, action="registered", events=[
+            (pk, {"via": "census", "line": r.line}) for r, pk in pks.items()])
+        report.new += len(fresh)
+        diffs = []
         for row in chunk:
-            values = self._group_values(row)
             old = stored.get((row.platform, row.chat_id))
-            if old is None:
-                pk = await census_rows.insert_group(conn, row.platform, row.chat_id, values, now)
-                await audit_event(conn, at=now, actor=ACTOR, action="registered", group_pk=pk,
-                                  via="census", line=row.line)
-                report.new += 1
-            else:
-                pk = old["id"]
-                diff = _changes(old, values)
+            if old is not None:
+                pks[row] = old["id"]
+                diff = _changes(old, self._group_values(row))
                 if diff:
-                    await census_rows.update_group_fields(conn, pk, diff, now)
-                    await audit_event(conn, at=now, actor=ACTOR, action="census_updated",
-                                      group_pk=pk, fields=sorted(diff))
-                    changed.add(pk)
-            pks[row] = pk
-        changed |= await self._sync_members(conn, chunk, pks)
+                    diffs.append((old["id"], diff))
+        await census_rows.update_groups(conn, diffs, now)
+        await audit_events(conn, at=now, actor=ACTOR, action="census_updated", events=[
+            (pk, {"fields": sorted(diff)}) for pk, diff in diffs])
+        changed = {pk for pk, _ in diffs} | await self._sync_members(conn, chunk, pks)
         existing = [pks[r] for r in chunk if (r.platform, r.chat_id) in stored]
         report.updated += sum(1 for pk in existing if pk in changed)
         report.unchanged += sum(1 for pk in existing if pk not in changed)
@@ -99,14 +99,19 @@ class CensusService:
                             pks: dict) -> set[int]:
         """Make memberships match the listed members; returns groups whose members changed."""
         user_ids = {m.user_id for r in chunk for m in r.members if m.user_id is not None}
-        names = {(r.platform, member_key(m.display_name), m.display_name)
+        # The same people recur across a chunk's groups: normalise each name once.
+        keys = {m.display_name: "" for r in chunk for m in r.members if m.user_id is None}
+        keys = {name: member_key(name) for name in keys}
+        names = {(r.platform, keys[m.display_name], m.display_name)
                  for r in chunk for m in r.members if m.user_id is None}
         people = await census_rows.ensure_people(conn, user_ids, names)
         present = await census_rows.current_members(conn, list(pks.values()))
         joined, left, changed = [], [], set()
         for row in chunk:
             pk = pks[row]
-            wanted = {_person(people, row, m) for m in row.members}
+            wanted = {people[("id", m.user_id)] if m.user_id is not None
+                      else people[("name", row.platform, keys[m.display_name])]
+                      for m in row.members}
             new = wanted - present[pk]
             # Telegram groups also learn members live; the census only adds to those.
             gone = (present[pk] - wanted) if row.platform != TELEGRAM and row.members else set()
@@ -116,12 +121,6 @@ class CensusService:
                 changed.add(pk)
         await census_rows.set_presence(conn, joined, left)
         return changed
-
-
-def _person(people: dict, row: CensusRow, member) -> int:
-    if member.user_id is not None:
-        return people[("id", member.user_id)]
-    return people[("name", row.platform, member_key(member.display_name))]
 
 
 def _changes(old: dict, values: dict) -> dict:

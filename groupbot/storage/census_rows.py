@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, text, tuple_, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
@@ -19,33 +19,61 @@ GROUP_FIELDS = ("title", "purpose", "owner_name", "member_count", "last_active",
 
 async def existing_groups(conn: AsyncConnection, keys: list[tuple[str, str]]) -> dict:
     """Stored census-relevant fields of groups, keyed by (platform, chat_id)."""
-    if not keys:
-        return {}
-    rows = await conn.execute(
-        select(groups.c.id, groups.c.platform, groups.c.chat_id,
-               *(groups.c[f] for f in GROUP_FIELDS))
-        .where(tuple_(groups.c.platform, groups.c.chat_id).in_(keys)))
-    return {(r.platform, r.chat_id): r._asdict() for r in rows}
+    found = {}
+    for platform, chat_ids in _by_platform(keys).items():
+        rows = await conn.execute(
+            select(groups.c.id, groups.c.platform, groups.c.chat_id,
+                   *(groups.c[f] for f in GROUP_FIELDS))
+            .where(groups.c.platform == platform, groups.c.chat_id.in_(chat_ids)))
+        found.update({(r.platform, r.chat_id): r._asdict() for r in rows})
+    return found
 
 
-async def insert_group(conn: AsyncConnection, platform: str, chat_id: str, values: dict,
-                       at: datetime) -> int:
-    """Register a group from the census; returns its primary key."""
-    return (await conn.execute(insert(groups).values(
-        platform=platform, chat_id=chat_id, status=GroupStatus.ACTIVE,
-        registered_at=as_utc(at), updated_at=as_utc(at), **values,
-    ).returning(groups.c.id))).scalar_one()
+def _by_platform(keys) -> dict[str, list[str]]:
+    """(platform, key) pairs as one list of keys per platform.
+
+    `platform = ? AND key IN (…)` searches the (platform, key) index; SQLite scans the whole
+    index for a row-value `(platform, key) IN (…)`.
+    """
+    out: dict[str, list[str]] = {}
+    for platform, key in keys:
+        out.setdefault(platform, []).append(key)
+    return out
 
 
-async def update_group_fields(conn: AsyncConnection, pk: int, values: dict, at: datetime) -> None:
-    """Change census fields of one group."""
-    await conn.execute(update(groups).where(groups.c.id == pk)
-                       .values(updated_at=as_utc(at), **values))
+async def insert_groups(conn: AsyncConnection, new: list[tuple[str, str, dict]],
+                        at: datetime) -> list[int]:
+    """Register groups from the census, (platform, chat_id, fields) each; their keys in order."""
+    if not new:
+        return []
+    rows = [{"platform": platform, "chat_id": chat_id, "status": GroupStatus.ACTIVE,
+             "registered_at": as_utc(at), "updated_at": as_utc(at),
+             **{f: values.get(f) for f in GROUP_FIELDS}} for platform, chat_id, values in new]
+    result = await conn.execute(
+        insert(groups).returning(groups.c.id, sort_by_parameter_order=True), rows)
+    return [row.id for row in result]
+
+
+async def update_groups(conn: AsyncConnection, changes: list[tuple[int, dict]],
+                        at: datetime) -> None:
+    """Change census fields of groups, one statement per set of fields that changed."""
+    by_fields: dict[tuple[str, ...], list[dict]] = {}
+    for pk, values in changes:
+        by_fields.setdefault(tuple(sorted(values)), []).append({"pk": pk, **values})
+    for fields, batch in by_fields.items():
+        await conn.execute(update(groups).where(groups.c.id == bindparam("pk"))
+                           .values(updated_at=as_utc(at),
+                                   **{f: bindparam(f) for f in fields}), batch)
 
 
 async def ensure_people(conn: AsyncConnection, user_ids: set[int],
                         names: set[tuple[str, str, str]]) -> dict[tuple, int]:
     """Member keys for Telegram ids and (platform, name_key, display) names, creating missing."""
+    known = await _people_ids(conn, user_ids, {(p, key) for p, key, _ in names})
+    user_ids = {uid for uid in user_ids if ("id", uid) not in known}
+    names = {(p, key, shown) for p, key, shown in names if ("name", p, key) not in known}
+    if not user_ids and not names:  # a re-import: everyone is known already
+        return known
     if user_ids:
         stmt = upsert(conn, members).on_conflict_do_nothing(
             index_elements=[members.c.platform, members.c.user_id])
@@ -57,7 +85,7 @@ async def ensure_people(conn: AsyncConnection, user_ids: set[int],
             index_where=text("user_id IS NULL"))
         await conn.execute(stmt, [{"platform": p, "name_key": key, "display_name": shown[:255],
                                    "is_bot": False} for p, key, shown in names])
-    return await _people_ids(conn, user_ids, {(p, key) for p, key, _ in names})
+    return known | await _people_ids(conn, user_ids, {(p, key) for p, key, _ in names})
 
 
 async def _people_ids(conn: AsyncConnection, user_ids: set[int],
@@ -68,13 +96,23 @@ async def _people_ids(conn: AsyncConnection, user_ids: set[int],
         rows = await conn.execute(select(members.c.user_id, members.c.id).where(
             members.c.platform == TELEGRAM, members.c.user_id.in_(ids[start:start + 500])))
         found.update({("id", r.user_id): r.id for r in rows})
-    for start in range(0, len(pairs), 500):
-        rows = await conn.execute(
-            select(members.c.platform, members.c.name_key, members.c.id)
-            .where(members.c.user_id.is_(None),
-                   tuple_(members.c.platform, members.c.name_key).in_(pairs[start:start + 500])))
-        found.update({("name", r.platform, r.name_key): r.id for r in rows})
+    for platform, keys in _by_platform(pairs).items():
+        for start in range(0, len(keys), 500):
+            rows = await conn.execute(_NAMED_SQLITE if conn.dialect.name == "sqlite" else _NAMED,
+                                      {"platform": platform, "keys": keys[start:start + 500]})
+            found.update({("name", r.platform, r.name_key): r.id for r in rows})
     return found
+
+
+_NAMED = (select(members.c.platform, members.c.name_key, members.c.id)
+          .where(members.c.user_id.is_(None), members.c.platform == bindparam("platform"),
+                 members.c.name_key.in_(bindparam("keys", expanding=True))))
+# Without statistics SQLite takes `user_id IS NULL` to the (platform, user_id) index and walks
+# every name member of the platform; the partial index on (platform, name_key) is the one.
+_NAMED_SQLITE = text(
+    "SELECT platform, name_key, id FROM members INDEXED BY uq_members_platform_name "
+    "WHERE user_id IS NULL AND platform = :platform AND name_key IN :keys"
+).bindparams(bindparam("keys", expanding=True))
 
 
 async def current_members(conn: AsyncConnection, group_pks: list[int]) -> dict[int, set[int]]:
@@ -100,7 +138,7 @@ async def set_presence(conn: AsyncConnection, joined: list[tuple[int, int]],
             set_={"status": "member"})
         await conn.execute(stmt, [{"group_id": g, "member_id": m, "status": "member",
                                    "message_count": 0} for g, m in joined])
-    for group_pk, member_pk in left:
+    if left:
         await conn.execute(update(memberships).where(
-            memberships.c.group_id == group_pk, memberships.c.member_id == member_pk)
-            .values(status="left"))
+            memberships.c.group_id == bindparam("g"), memberships.c.member_id == bindparam("m"))
+            .values(status="left"), [{"g": g, "m": m} for g, m in left])

@@ -47,10 +47,17 @@ class GroupKey:
 async def audit_event(conn: AsyncConnection, *, at: datetime, actor: str, action: str,
                       group_pk: int | None, **detail) -> None:
     """Record one state change."""
-    await conn.execute(insert(audit).values(
-        at=as_utc(at), actor=actor, action=action, group_id=group_pk,
-        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
-    ))
+    await audit_events(conn, at=at, actor=actor, action=action, events=[(group_pk, detail)])
+
+
+async def audit_events(conn: AsyncConnection, *, at: datetime, actor: str, action: str,
+                       events: list[tuple[int | None, dict]]) -> None:
+    """Record many state changes of one kind in one statement: (group pk, detail) each."""
+    if events:
+        await conn.execute(insert(audit), [
+            {"at": as_utc(at), "actor": actor, "action": action, "group_id": pk,
+             "detail": json.dumps(detail, ensure_ascii=False, default=str) if detail else None}
+            for pk, detail in events])
 
 
 async def find_group(conn: AsyncConnection, chat_id: int | str,
