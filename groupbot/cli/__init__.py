@@ -132,10 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, ClockError) as exc:
         print(say("config_error", error=plain(exc)), file=sys.stderr)
         return 2
-    _warn_if_exposed(path)
     quiet_late_worker_threads()
     setup_logging(config.log_level, config.telegram.token, config.log_format,
                   secrets=secrets_of(config))
+    _warn_if_exposed(path, as_json=config.log_format == "json")
     try:
         return args.handler(args, config) or 0
     except KeyboardInterrupt:
@@ -157,14 +157,18 @@ def _failed(exc: Exception, config: Config, *, debug: bool) -> int:
     return 1
 
 
-def _warn_if_exposed(path: Path | None) -> None:
+def _warn_if_exposed(path: Path | None, *, as_json: bool) -> None:
     """Like ssh: a file holding secrets that others can read gets a warning, not a refusal."""
     if path is None:
         return
     exposed = readable_secrets(path)
     if exposed:
-        print(plain(say("config_readable", path=path, keys=", ".join(exposed),
-                        mode=f"{path.stat().st_mode & 0o777:04o}")), file=sys.stderr)
+        line = plain(say("config_readable", path=path, keys=", ".join(exposed),
+                         mode=f"{path.stat().st_mode & 0o777:04o}"))
+        if as_json:  # a log collector reads every line as JSON
+            logging.getLogger("groupbot").warning(line)
+        else:
+            print(line, file=sys.stderr)
 
 
 def _run(args: argparse.Namespace, config: Config) -> int:

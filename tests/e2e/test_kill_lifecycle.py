@@ -105,7 +105,7 @@ async def test_sigkill_during_lifecycle_scan(db_url, tmp_path, monkeypatch):
         assert await _outbox_drains(db_url), log.read_text()[-3000:]
         assert killer.terminate(final) == 0
         print(f"{struck} kills struck mid-delivery")
-        await _assert_carried_out(api, db_url, count)
+        await _assert_carried_out(api, db_url, count, log)
         assert unexplained_repeats(api, ambiguous) == []
     integrity(db_url)
     assert "Traceback" not in log.read_text()
@@ -117,7 +117,7 @@ async def _outbox_drains(db_url: str, timeout: float = 90) -> bool:
     return await drains(db_url, timeout)
 
 
-async def _assert_carried_out(api: FakeBotApi, db_url: str, count: int) -> None:
+async def _assert_carried_out(api: FakeBotApi, db_url: str, count: int, log) -> None:
     rows = await fetch(db_url, select(Group.chat_id, Group.status, Lifecycle.warnings_sent,
                                       Lifecycle.prior_permissions)
                        .join(Lifecycle, Lifecycle.group_id == Group.id))
@@ -127,7 +127,7 @@ async def _assert_carried_out(api: FakeBotApi, db_url: str, count: int) -> None:
         texts.setdefault(call["params"]["chat_id"], []).append(call["params"].get("text") or "")
     warned = [c for c, (status, sent, _) in states.items() if status == "warned"]
     archived = [c for c, (status, _, _) in states.items() if status == "archived"]
-    assert (len(warned), len(archived)) == (count // 2, count // 2)
+    assert (len(warned), len(archived)) == (count // 2, count // 2), log.read_text()[-4000:]
     for chat in warned:  # recorded as warned: the warning is at Telegram
         assert states[chat][1].split(",") == ["14"], chat
         assert any("⏰" in t for t in texts.get(chat, [])), chat
