@@ -3,6 +3,8 @@
 A stdlib ``ThreadingHTTPServer`` runs in a background thread; python-telegram-bot talks to it via
 ``telegram.Bot(api.token, base_url=api.base_url)``.  All state sits behind one ``Condition`` so
 tests can block in :meth:`FakeBotApi.wait_for` until the bot under test did something.
+Every request is checked against the published Bot API spec (:mod:`tests.botapi_spec`); a call
+the real API would refuse is answered like Telegram does and collected in ``refusals``.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.botapi_spec import InputFilePart, check_request, load_spec
 from tests.clocks import unix_now
 
 DEFAULT_TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuv"
@@ -55,6 +58,7 @@ _TRUE_METHODS = frozenset(m.lower() for m in (
     "close", "logOut",
 ))
 _message_ids = itertools.count(1)
+_watchers: list[list[FakeBotApi]] = []  # see watch_fakes()
 
 
 def member_dict(usr: dict, status: str, until_date: int = 0,
@@ -84,8 +88,8 @@ def _as_int(value: Any) -> Any:
         return value
 
 
-def _decode_value(key: str, raw: str) -> Any:
-    return raw if key in RAW_STRING_KEYS else _json_or_raw(raw)
+def _decode_value(key: str, raw: Any) -> Any:
+    return raw if key in RAW_STRING_KEYS or not isinstance(raw, str) else _json_or_raw(raw)
 
 
 def _json_or_raw(raw: str) -> Any:
@@ -95,7 +99,7 @@ def _json_or_raw(raw: str) -> Any:
         return raw
 
 
-def _parse_multipart(ctype: str, body: bytes) -> dict:
+def _parse_multipart(ctype: str, body: bytes, decode: bool) -> dict:
     """Form fields decoded like urlencoded ones; file parts reduced to name/type/size."""
     head = b"Content-Type: " + ctype.encode() + b"\r\n\r\n"
     msg = BytesParser(policy=HTTP).parsebytes(head + body)
@@ -107,24 +111,39 @@ def _parse_multipart(ctype: str, body: bytes) -> dict:
             continue
         filename = part.get_filename()
         if filename is None:
-            params[name] = _decode_value(name, payload.decode())
+            text = payload.decode()
+            params[name] = _decode_value(name, text) if decode else text
         else:
-            params[name] = {"filename": filename, "content_type": part.get_content_type(),
-                            "size": len(payload)}
+            params[name] = InputFilePart(filename=filename, size=len(payload),
+                                         content_type=part.get_content_type())
     return params
 
 
-def parse_params(ctype: str, body: bytes) -> dict:
-    """Decode a Bot API request body (urlencoded, JSON or multipart) into a params dict."""
+def parse_params(ctype: str, body: bytes, *, decode: bool = True) -> dict:
+    """Decode a Bot API request body (urlencoded, JSON or multipart) into a params dict.
+
+    Without ``decode`` form values stay the strings they were sent as (for the spec check).
+    """
     mime = ctype.split(";", 1)[0].strip().lower()
     if not body:
         return {}
     if mime == "application/json":
         return dict(json.loads(body))
     if mime == "multipart/form-data":
-        return _parse_multipart(ctype, body)
+        return _parse_multipart(ctype, body, decode)
     pairs = urllib.parse.parse_qsl(body.decode(), keep_blank_values=True)
-    return {k: _decode_value(k, v) for k, v in pairs}
+    return {k: _decode_value(k, v) if decode else v for k, v in pairs}
+
+
+@contextlib.contextmanager
+def watch_fakes() -> Iterator[list[FakeBotApi]]:
+    """Collect every FakeBotApi started inside the block (for end-of-test checks)."""
+    started: list[FakeBotApi] = []
+    _watchers.append(started)
+    try:
+        yield started
+    finally:
+        _watchers.remove(started)
 
 
 def _error(status: int, description: str, **parameters: Any) -> tuple[int, dict]:
@@ -170,7 +189,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         ctype = self.headers.get("Content-Type", "")
-        status, payload = self.server.api._serve(self.path, ctype, body)
+        # A client killed mid-send leaves a short body: never a whole request Telegram could judge.
+        status, payload = self.server.api._serve(self.path, ctype, body, len(body) < length)
         data = json.dumps(payload, separators=(",", ":")).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -193,6 +213,8 @@ class FakeBotApi:
         self.base_url = ""
         self.calls: list[dict] = []
         self.last_allowed_updates: list | None = None
+        self.refusals: list[dict] = []  # calls the spec refused, as recorded in ``calls``
+        self._refusals_expected = False
         self._cond = threading.Condition()  # RLock-based, so helpers may nest acquisitions
         self._index: dict[tuple, list[dict]] = collections.defaultdict(list)
         self._updates: collections.deque[dict] = collections.deque()
@@ -234,6 +256,9 @@ class FakeBotApi:
     # --- lifecycle ---
     def start(self) -> FakeBotApi:
         """Bind 127.0.0.1 on a free port and serve in a daemon thread."""
+        load_spec()  # no spec, no fake: a missing file must not silently skip the checks
+        for started in _watchers:
+            started.append(self)
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.api = self
         self.port = self._server.server_address[1]
@@ -270,6 +295,20 @@ class FakeBotApi:
     def _track(self, conn: socket.socket, *, add: bool) -> None:
         with self._cond:
             (self._conns.add if add else self._conns.discard)(conn)
+
+    # --- spec refusals ---
+    def expect_refusals(self) -> None:
+        """Declare that this test sends calls the real API refuses (e.g. hostile input)."""
+        self._refusals_expected = True
+
+    def assert_no_refusals(self) -> None:
+        """AssertionError naming each refused call, unless refusals were expected."""
+        with self._cond:
+            refused = [] if self._refusals_expected else list(self.refusals)
+        if refused:
+            lines = "\n".join(f"  {c['method']}: {c['refusal']}" for c in refused[:20])
+            raise AssertionError(f"the bot made {len(refused)} call(s) the real Bot API would "
+                                 f"refuse (call api.expect_refusals() if meant):\n{lines}")
 
     # --- updates ---
     def push_update(self, update: dict) -> int:
@@ -546,7 +585,8 @@ class FakeBotApi:
         return None
 
     # --- request dispatch (runs on server threads) ---
-    def _serve(self, raw_path: str, ctype: str, body: bytes) -> tuple[int, dict]:
+    def _serve(self, raw_path: str, ctype: str, body: bytes,
+               cut_short: bool = False) -> tuple[int, dict]:
         url = urllib.parse.urlsplit(raw_path)
         token, sep, method = url.path.removeprefix("/bot").partition("/")
         if not url.path.startswith("/bot") or not sep or not method:
@@ -554,12 +594,16 @@ class FakeBotApi:
         if token != self.token:
             return _error(401, "Unauthorized")
         try:
-            params = parse_params(ctype, body)
+            raw = parse_params(ctype, body, decode=False)
         except ValueError as exc:
             return _error(400, f"Bad Request: can't parse request body: {exc}")
         if url.query:
-            params.update((k, _decode_value(k, v)) for k, v in urllib.parse.parse_qsl(url.query))
+            raw.update(urllib.parse.parse_qsl(url.query))
+        refusal = None if cut_short else check_request(method, raw)
+        params = {k: _decode_value(k, v) for k, v in raw.items()}
         lower = method.lower()
+        if refusal is not None:
+            return self._refuse(method, params, refusal)
         with self._cond:
             delay, before = self._take(self._delays, lower, params) or (0, False)
         if delay and before:
@@ -567,7 +611,7 @@ class FakeBotApi:
         with self._cond:
             fault = self._take(self._faults, lower, params)
             if fault is None and lower not in self._handlers and lower != "getupdates":
-                fault = _error(404, "Not Found: method not found")
+                fault = _error(404, "Not Found: method not implemented by the fake")
             call = None
             if lower == "getupdates":
                 self._get_updates_calls += 1
@@ -590,6 +634,15 @@ class FakeBotApi:
                 call["error"] = 400
             return _error(400, f"Bad Request: invalid or missing parameter {exc}")
         return 200, {"ok": True, "result": result}
+
+    def _refuse(self, method: str, params: dict, refusal: tuple[int, str]) -> tuple[int, dict]:
+        status, description = refusal
+        with self._cond:
+            call = self._record(method, params, status)
+            call["refusal"] = description
+            self.refusals.append(call)
+            self._cond.notify_all()
+        return _error(status, description)
 
 
 # --- update builders ---

@@ -19,7 +19,14 @@ from groupbot.config import (
     TelegramConfig,
     WebhookConfig,
 )
-from tests.fakebot import FakeBotApi, bot_user_dict, group, my_chat_member_update, user
+from tests.fakebot import (
+    FakeBotApi,
+    bot_user_dict,
+    group,
+    my_chat_member_update,
+    user,
+    watch_fakes,
+)
 
 ADMIN_ID = 900  # a configured groupbot admin
 ADMIN_CHAT = -100900  # the configured admin chat
@@ -64,6 +71,15 @@ class Harness:
         self.api.set_member(chat["id"], OWNER, "creator")
         await self.push(my_chat_member_update(chat, OWNER, bot_user_dict(self.api), "left",
                                               status))
+
+
+@pytest.fixture(autouse=True)
+def spec_conformance():
+    """Fail the test if the bot made a call the real Bot API would refuse (on any fake)."""
+    with watch_fakes() as fakes:
+        yield
+    for fake in fakes:
+        fake.assert_no_refusals()
 
 
 @pytest.fixture
