@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -43,11 +43,6 @@ class DigestService:
     def today(self) -> date:
         """The local date."""
         return self._clock.today()
-
-    @property
-    def tz(self) -> tzinfo:
-        """The zone days are counted in."""
-        return self._tz
 
     async def weekly(self, chat_id: int, render: Render, due: datetime | None = None
                      ) -> list[int] | None:

@@ -185,14 +185,12 @@ async def set_status(conn: AsyncConnection, proposal_id: int, expected: str, sta
 
 
 async def remember_prior(conn: AsyncConnection, proposal_id: int, group_pk: int, *,
-                         status: str | None = None, permissions: str | None = None,
+                         status: str | None = None,
                          read_only_at: datetime | None = None) -> None:
-    """Keep what a group was before the merge touched it."""
+    """Keep what a group was before the merge touched it (its permissions: see below)."""
     values = {}
     if status is not None:
         values["prior_status"] = status
-    if permissions is not None:
-        values["prior_permissions"] = permissions
     if read_only_at is not None:
         values["read_only_at"] = as_utc(read_only_at)
     await conn.execute(update(merge_members).where(
