@@ -47,9 +47,10 @@ class CensusService:
         """
         rows = iter(_last_row_wins(rows))
         counted = ImportReport()
+        people: dict[tuple, int] = {}  # member keys found so far in this file
         async with self._engine.begin() as conn:
             while chunk := list(islice(rows, CHUNK)):
-                await self._import_chunk(conn, chunk, counted)
+                await self._import_chunk(conn, chunk, counted, people)
                 progress(len(chunk))
         report.new += counted.new
         report.updated += counted.updated
@@ -57,7 +58,7 @@ class CensusService:
         return report
 
     async def _import_chunk(self, conn: AsyncConnection, chunk: list[CensusRow],
-                            report: ImportReport) -> None:
+                            report: ImportReport, people: dict[tuple, int]) -> None:
         now = self._clock.now()
         stored = await census_rows.existing_groups(conn, [(r.platform, r.chat_id) for r in chunk])
         fresh = [r for r in chunk if (r.platform, r.chat_id) not in stored]
@@ -78,7 +79,7 @@ class CensusService:
         await census_rows.update_groups(conn, diffs, now)
         await audit_events(conn, at=now, actor=ACTOR, action="census_updated", events=[
             (pk, {"fields": sorted(diff)}) for pk, diff in diffs])
-        changed = {pk for pk, _ in diffs} | await self._sync_members(conn, chunk, pks)
+        changed = {pk for pk, _ in diffs} | await self._sync_members(conn, chunk, pks, people)
         existing = [pks[r] for r in chunk if (r.platform, r.chat_id) in stored]
         report.updated += sum(1 for pk in existing if pk in changed)
         report.unchanged += sum(1 for pk in existing if pk not in changed)
@@ -96,7 +97,7 @@ class CensusService:
         return as_utc(datetime.combine(day, time(12), self._tz))
 
     async def _sync_members(self, conn: AsyncConnection, chunk: list[CensusRow],
-                            pks: dict) -> set[int]:
+                            pks: dict, known: dict[tuple, int]) -> set[int]:
         """Make memberships match the listed members; returns groups whose members changed."""
         user_ids = {m.user_id for r in chunk for m in r.members if m.user_id is not None}
         # The same people recur across a chunk's groups: normalise each name once.
@@ -104,7 +105,7 @@ class CensusService:
         keys = {name: member_key(name) for name in keys}
         names = {(r.platform, keys[m.display_name], m.display_name)
                  for r in chunk for m in r.members if m.user_id is None}
-        people = await census_rows.ensure_people(conn, user_ids, names)
+        people = await census_rows.ensure_people(conn, user_ids, names, known)
         present = await census_rows.current_members(conn, list(pks.values()))
         joined, left, changed = [], [], set()
         for row in chunk:

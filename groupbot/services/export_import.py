@@ -259,7 +259,7 @@ async def _name_members(conn, group_pk: int, changes: list[tuple[str, str]]) -> 
     for name, _ in changes:
         first.setdefault(member_key(name), name)
     names = {("telegram", key, name) for key, name in first.items()}
-    people = await census_rows.ensure_people(conn, set(), names)
+    people = await census_rows.ensure_people(conn, set(), names, {})
     joined = [(group_pk, people[("name", "telegram", member_key(n))])
               for n, status in changes if status == "member"]
     left = [(group_pk, people[("name", "telegram", member_key(n))])

@@ -67,25 +67,38 @@ async def update_groups(conn: AsyncConnection, changes: list[tuple[int, dict]],
 
 
 async def ensure_people(conn: AsyncConnection, user_ids: set[int],
-                        names: set[tuple[str, str, str]]) -> dict[tuple, int]:
-    """Member keys for Telegram ids and (platform, name_key, display) names, creating missing."""
-    known = await _people_ids(conn, user_ids, {(p, key) for p, key, _ in names})
+                        names: set[tuple[str, str, str]], known: dict[tuple, int]
+                        ) -> dict[tuple, int]:
+    """Member keys for Telegram ids and (platform, name_key, display) names, creating missing.
+
+    `known` holds what earlier chunks of the same file found, and gains this chunk's. People
+    are inserted first and only those that existed already are looked up: during a first
+    import the planners have no statistics for the growing table and look names up slowly.
+    """
     user_ids = {uid for uid in user_ids if ("id", uid) not in known}
     names = {(p, key, shown) for p, key, shown in names if ("name", p, key) not in known}
-    if not user_ids and not names:  # a re-import: everyone is known already
-        return known
+    found: dict[tuple, int] = {}
     if user_ids:
         stmt = upsert(conn, members).on_conflict_do_nothing(
             index_elements=[members.c.platform, members.c.user_id])
-        await conn.execute(stmt, [{"platform": TELEGRAM, "user_id": uid, "is_bot": False,
-                                   "display_name": str(uid)} for uid in user_ids])
+        rows = await conn.execute(stmt.returning(members.c.user_id, members.c.id), [
+            {"platform": TELEGRAM, "user_id": uid, "is_bot": False, "display_name": str(uid)}
+            for uid in user_ids])
+        found.update({("id", r.user_id): r.id for r in rows})
     if names:
         stmt = upsert(conn, members).on_conflict_do_nothing(
             index_elements=[members.c.platform, members.c.name_key],
             index_where=text("user_id IS NULL"))
-        await conn.execute(stmt, [{"platform": p, "name_key": key, "display_name": shown[:255],
-                                   "is_bot": False} for p, key, shown in names])
-    return known | await _people_ids(conn, user_ids, {(p, key) for p, key, _ in names})
+        rows = await conn.execute(
+            stmt.returning(members.c.platform, members.c.name_key, members.c.id),
+            [{"platform": p, "name_key": key, "display_name": shown[:255], "is_bot": False}
+             for p, key, shown in names])
+        found.update({("name", r.platform, r.name_key): r.id for r in rows})
+    found |= await _people_ids(
+        conn, {uid for uid in user_ids if ("id", uid) not in found},
+        {(p, key) for p, key, _ in names if ("name", p, key) not in found})
+    known.update(found)
+    return known
 
 
 async def _people_ids(conn: AsyncConnection, user_ids: set[int],
@@ -98,21 +111,18 @@ async def _people_ids(conn: AsyncConnection, user_ids: set[int],
         found.update({("id", r.user_id): r.id for r in rows})
     for platform, keys in _by_platform(pairs).items():
         for start in range(0, len(keys), 500):
-            rows = await conn.execute(_NAMED_SQLITE if conn.dialect.name == "sqlite" else _NAMED,
-                                      {"platform": platform, "keys": keys[start:start + 500]})
-            found.update({("name", r.platform, r.name_key): r.id for r in rows})
+            rows = await conn.execute(_NAMED, {"platform": platform,
+                                               "keys": keys[start:start + 500]})
+            # Filtered here, not in SQL: `user_id IS NULL` would draw the planner to the
+            # (platform, user_id) index and a walk over every name member of the platform.
+            found.update({("name", r.platform, r.name_key): r.id for r in rows
+                          if r.user_id is None})
     return found
 
 
-_NAMED = (select(members.c.platform, members.c.name_key, members.c.id)
-          .where(members.c.user_id.is_(None), members.c.platform == bindparam("platform"),
+_NAMED = (select(members.c.platform, members.c.name_key, members.c.user_id, members.c.id)
+          .where(members.c.platform == bindparam("platform"),
                  members.c.name_key.in_(bindparam("keys", expanding=True))))
-# Without statistics SQLite takes `user_id IS NULL` to the (platform, user_id) index and walks
-# every name member of the platform; the partial index on (platform, name_key) is the one.
-_NAMED_SQLITE = text(
-    "SELECT platform, name_key, id FROM members INDEXED BY uq_members_platform_name "
-    "WHERE user_id IS NULL AND platform = :platform AND name_key IN :keys"
-).bindparams(bindparam("keys", expanding=True))
 
 
 async def current_members(conn: AsyncConnection, group_pks: list[int]) -> dict[int, set[int]]:

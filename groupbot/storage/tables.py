@@ -80,6 +80,7 @@ class Member(Base):
         UniqueConstraint("platform", "user_id", name="uq_members_platform_user"),
         Index("uq_members_platform_name", "platform", "name_key", unique=True,
               sqlite_where=text("user_id IS NULL"), postgresql_where=text("user_id IS NULL")),
+        Index("ix_members_platform_name_key", "platform", "name_key"),
         {"sqlite_autoincrement": True},
     )
 

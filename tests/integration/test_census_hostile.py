@@ -154,12 +154,12 @@ def test_a_database_error_rolls_the_whole_file_back(env, db_url, capsys, monkeyp
     original = CensusService._import_chunk
     calls = []
 
-    async def failing(self, conn, chunk, report):
+    async def failing(self, conn, chunk, report, people):
         calls.append(len(chunk))
         if len(calls) == 2:  # after the first 500 rows were written in this transaction
             from sqlalchemy.exc import OperationalError
             raise OperationalError("INSERT", {}, Exception("disk I/O error"))
-        await original(self, conn, chunk, report)
+        await original(self, conn, chunk, report, people)
 
     monkeypatch.setattr(CensusService, "_import_chunk", failing)
     run = run_import(capsys, write_census(env / "big.csv", good_rows(700)),
