@@ -11,7 +11,7 @@ from groupbot.domain.clock import as_utc
 from groupbot.domain.events import GroupStatus
 from groupbot.storage.activity import members, memberships
 from groupbot.storage.group_rows import TELEGRAM, groups
-from groupbot.storage.sqlx import upsert
+from groupbot.storage.sqlx import fetch_plain, upsert
 
 GROUP_FIELDS = ("title", "purpose", "owner_name", "member_count", "last_active", "created_on",
                 "expires_on")
@@ -110,31 +110,27 @@ async def _people_ids(conn: AsyncConnection, user_ids: set[int],
             members.c.platform == TELEGRAM, members.c.user_id.in_(ids[start:start + 500])))
         found.update({("id", r.user_id): r.id for r in rows})
     for platform, keys in _by_platform(pairs).items():
-        for start in range(0, len(keys), 500):
-            rows = await conn.execute(_NAMED, {"platform": platform,
-                                               "keys": keys[start:start + 500]})
+        for start in range(0, len(keys), 2000):
+            rows = await fetch_plain(conn, select(members.c.name_key, members.c.user_id,
+                                                  members.c.id)
+                                     .where(members.c.platform == platform,
+                                            members.c.name_key.in_(keys[start:start + 2000])))
             # Filtered here, not in SQL: `user_id IS NULL` would draw the planner to the
             # (platform, user_id) index and a walk over every name member of the platform.
-            found.update({("name", r.platform, r.name_key): r.id for r in rows
-                          if r.user_id is None})
+            found.update({("name", platform, key): pk for key, user, pk in rows
+                          if user is None})
     return found
-
-
-_NAMED = (select(members.c.platform, members.c.name_key, members.c.user_id, members.c.id)
-          .where(members.c.platform == bindparam("platform"),
-                 members.c.name_key.in_(bindparam("keys", expanding=True))))
 
 
 async def current_members(conn: AsyncConnection, group_pks: list[int]) -> dict[int, set[int]]:
     """Present member ids of each group."""
     result: dict[int, set[int]] = {pk: set() for pk in group_pks}
     if group_pks:
-        rows = await conn.execute(
-            select(memberships.c.group_id, memberships.c.member_id)
-            .where(memberships.c.group_id.in_(group_pks),
-                   memberships.c.status.notin_(("left", "kicked"))))
-        for r in rows:
-            result[r.group_id].add(r.member_id)
+        rows = await fetch_plain(conn, select(memberships.c.group_id, memberships.c.member_id)
+                                 .where(memberships.c.group_id.in_(group_pks),
+                                        memberships.c.status.notin_(("left", "kicked"))))
+        for group_pk, member_pk in rows:
+            result[group_pk].add(member_pk)
     return result
 
 
