@@ -198,11 +198,16 @@ async def test_sigkill_during_merge_execution(start_bot, api, db_url, tmp_path):
     api.clear_calls()
     log = tmp_path / "bot.log"
     config = write_config(tmp_path / "config.toml", api, db_url)
+    # A slow network on the way to Telegram keeps each announcement in flight a while, so that
+    # random kills find the moment between a merge's commit and its announcement on any
+    # database and under any load.
+    for method in ("createChatInviteLink", "sendMessage"):
+        api.inject_delay(method, NETWORK_DELAY, times=10_000, before_record=True)
     ambiguous: set[tuple] = set()
     mid_delivery = 0
     for data in approvals[:rounds(db_url)]:
         api.push_updates([tap(data)])
-        mid_delivery += await asyncio.to_thread(kill_at_random, api, config, log, rng, 0.15,
+        mid_delivery += await asyncio.to_thread(kill_at_random, api, config, log, rng, 0.4,
                                                 ambiguous, db_url)
     print(f"{mid_delivery} of the kills struck mid-delivery")
     assert mid_delivery > 0, "no kill struck between a merge and its announcement"
