@@ -8,7 +8,6 @@ commands that read the inventory afterwards.
 import asyncio
 import re
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -43,13 +42,6 @@ cells = {
     "expires": st.one_of(st.dates().map(str), st.just("")),
 }
 rows = st.lists(st.tuples(*(cells[c] for c in CENSUS_COLUMNS)).map(list), max_size=8)
-
-
-@pytest.fixture
-def env(db_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("GROUPBOT_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def check_outcome(capsys, db_url, path) -> int:

@@ -23,13 +23,6 @@ from tests.xlsx_parts import write_xlsx
 HIDDEN = "\x00\x1b[31m\u202e\u200b\u2060\ufeff"
 
 
-@pytest.fixture
-def env(db_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("GROUPBOT_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def inventory(capsys) -> dict:
     capsys.readouterr()
     assert main(["export"]) == 0

@@ -30,13 +30,6 @@ def export(capsys) -> dict:
     return {r["chat_id"]: r for r in json.loads(capsys.readouterr().out)}
 
 
-@pytest.fixture
-def env(db_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("GROUPBOT_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
 def test_csv_in_every_encoding(env, capsys, encoding):
     assert main(["import", str(write_csv(env / "census.csv", ROWS, encoding))]) == 0

@@ -22,13 +22,6 @@ def chat(messages, **extra) -> dict:
             "messages": messages, **extra}
 
 
-@pytest.fixture
-def env(db_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("GROUPBOT_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def row_counts(db_url: str) -> dict[str, int]:
     """Rows in every table."""
     return {t.name: asyncio.run(fetch(db_url, select(func.count()).select_from(t)))[0][0]

@@ -3,7 +3,6 @@
 import asyncio
 import json
 
-import pytest
 from sqlalchemy import select
 
 from groupbot.cli import main
@@ -57,13 +56,6 @@ def full_export() -> dict:
     return {"about": "export", "personal_information": {"user_id": 1, "first_name": "我"},
             "chats": {"about": "", "list": [single_chat(), personal]},
             "left_chats": {"about": "", "list": [older]}}
-
-
-@pytest.fixture
-def env(db_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("GROUPBOT_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def export_rows(capsys) -> dict:
