@@ -8,6 +8,7 @@ forkserver), so one starts in a fraction of a second instead of re-importing eve
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -24,6 +25,8 @@ def _child(config_path: str, log_path: str, environment: dict[str, str]) -> None
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(fd, 1)
     os.dup2(fd, 2)
+    # A child that will not stop prints where each thread is (see `terminate`).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     from groupbot.cli import main
 
     os._exit(main(["run", "--no-migrate", "--config", config_path]))
@@ -72,10 +75,14 @@ def kill(process) -> None:
     process.join(10)
 
 
-def terminate(process, timeout: float = 30.0) -> int:
-    """SIGTERM and wait; returns the exit code."""
+def terminate(process, timeout: float = 30.0) -> int | None:
+    """SIGTERM and wait; returns the exit code (None, after a stack dump, if still running)."""
     os.kill(process.pid, signal.SIGTERM)
     process.join(timeout)
+    if process.exitcode is None:  # the dump lands in the child's log, for the failure report
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGUSR1)
+        time.sleep(1.0)
     return process.exitcode
 
 

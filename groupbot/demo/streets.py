@@ -18,6 +18,7 @@ from groupbot.demo.functions import (
 )
 from groupbot.demo.places import Community, Street
 from groupbot.demo.vocabulary import DAYS, EPOCH, PLATFORMS, STREET, TEMPORARY, TODAY, T
+from groupbot.domain.match_candidates import distinct
 
 
 class Streets:
@@ -63,7 +64,7 @@ class Streets:
             parts.append(comm.staff[pick])
         if FUNCTIONS[fn].units and rng.random() < 0.5:
             parts.append(self.unit_officers(street, FUNCTIONS[fn].units[0])[:2])
-        pids = np.unique(np.concatenate(parts)).astype(np.int32)
+        pids = distinct(np.concatenate(parts)).astype(np.int32)
         pids = pids[rng.permutation(len(pids))]
         phrase, gen = street.defaults[fn]
         loc = int(draw(STREET_LOC_CDF, rng.random()))

@@ -19,6 +19,9 @@ from groupbot.storage import coordination_rows as rows
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 RETRY_PAUSE = 60.0  # seconds after a failed run before it is tried again
+# A cancelled run normally ends at once; one that does not is named in the log with where it
+# waits, so a stuck shutdown can be diagnosed.
+STOP_REPORT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -117,4 +120,20 @@ class JobRunner:
         for task in late:
             task.cancel()
         if late:
-            await asyncio.wait(late)
+            _, stuck = await asyncio.wait(late, timeout=STOP_REPORT_SECONDS)
+            for task in stuck:
+                log.warning("a job has not stopped after %.0fs; waiting at %s",
+                            STOP_REPORT_SECONDS, _where(task))
+            if stuck:
+                await asyncio.wait(stuck)
+
+
+def _where(task: asyncio.Task) -> str:
+    """The chain of awaits a task is suspended in, innermost first, as file:line names."""
+    places, awaited = [], task.get_coro()
+    while awaited is not None and len(places) < 12:
+        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None)
+        if frame is not None:
+            places.append(f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno}")
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None)
+    return " <- ".join(reversed(places)) or "an unknown place"
