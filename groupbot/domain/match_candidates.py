@@ -46,7 +46,9 @@ def membership_matrix(corpus: Corpus) -> sparse.csr_matrix:
     n = corpus.size
     width = int(corpus.members.max()) + 1 if len(corpus.members) else 1
     data = np.ones(len(corpus.members), dtype=np.int32)
-    matrix = sparse.csr_matrix((data, corpus.members, corpus.indptr), shape=(n, width))
+    # Copies: canonicalising the matrix must not reorder the corpus's own arrays.
+    matrix = sparse.csr_matrix((data, corpus.members.copy(), corpus.indptr.copy()),
+                               shape=(n, width))
     matrix.sum_duplicates()
     matrix.data[:] = 1
     return matrix

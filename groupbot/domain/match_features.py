@@ -8,6 +8,7 @@ from datetime import date
 from sys import intern
 
 import numpy as np
+from scipy import sparse
 
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.textnorm import (
@@ -47,6 +48,20 @@ class Corpus:
         return np.diff(self.indptr)
 
 
+def subset(corpus: Corpus, rows: np.ndarray) -> Corpus:
+    """The corpus of the given groups only, in that order."""
+    starts, stops = corpus.indptr[rows], corpus.indptr[rows + 1]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(stops - starts, out=indptr[1:])
+    members = (np.concatenate([corpus.members[a:b] for a, b in zip(starts, stops, strict=True)])
+               if len(rows) else corpus.members[:0])
+    pick = rows.tolist()
+    return Corpus([corpus.chat_ids[i] for i in pick], [corpus.titles[i] for i in pick],
+                  [corpus.purposes[i] for i in pick], indptr, members,
+                  corpus.member_count[rows], corpus.activity[rows], corpus.created[rows],
+                  corpus.expires[rows])
+
+
 def build_corpus(chat_ids: Sequence, titles: Sequence[str], purposes: Sequence[str | None],
                  member_lists: Sequence[Sequence[int]], *, member_count=None, activity=None,
                  created: Sequence[date | None] | None = None,
@@ -58,9 +73,19 @@ def build_corpus(chat_ids: Sequence, titles: Sequence[str], purposes: Sequence[s
     np.cumsum(sizes, out=indptr[1:])
     flat = np.fromiter((x for m in member_lists for x in m), dtype=np.int32,
                        count=int(indptr[-1]))
+    indptr, flat = _distinct_members(indptr, flat)
     return Corpus(list(chat_ids), list(titles), list(purposes), indptr, flat,
                   _ints(member_count, n), _ints(activity, n), _days(created, n),
                   _days(expires, n))
+
+
+def _distinct_members(indptr: np.ndarray, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's members sorted, a person listed twice counted once."""
+    width = int(flat.max()) + 1 if len(flat) else 1
+    matrix = sparse.csr_matrix((np.ones(len(flat), dtype=np.int8), flat, indptr),
+                               shape=(len(indptr) - 1, width))
+    matrix.sum_duplicates()
+    return matrix.indptr.astype(np.int64), matrix.indices.astype(np.int32)
 
 
 def _ints(values, n: int) -> np.ndarray:
@@ -120,33 +145,56 @@ def _shared(values: frozenset) -> frozenset:
 def describe_all(corpus: Corpus, lexicon: Lexicon,
                  temporary_patterns=DEFAULT_TEMPORARY_PATTERNS) -> list[Function]:
     """Features of every group, with the corpus's shared place prefixes and boilerplate removed."""
-    cache: dict[tuple[str, str | None], Function] = {}
+    return strip_shared_affixes(describe_each(corpus, lexicon, temporary_patterns, {}), lexicon)
+
+
+def describe_each(corpus: Corpus, lexicon: Lexicon, temporary_patterns,
+                  known: dict[tuple[str, str | None], Function]) -> list[Function]:
+    """Each group's own features (before the corpus-wide pass); `known` caches and learns."""
     out = []
     for title, purpose in zip(corpus.titles, corpus.purposes, strict=True):
         key = (title, purpose)
-        found = cache.get(key)
+        found = known.get(key)
         if found is None:
-            found = cache[key] = describe(title, purpose, lexicon, temporary_patterns)
+            found = known[key] = describe(title, purpose, lexicon, temporary_patterns)
         out.append(found)
-    del cache  # a million keys: free them before the corpus-wide pass
-    return strip_shared_affixes(out, lexicon)
+    return out
 
 
-def strip_shared_affixes(functions: list[Function], lexicon: Lexicon) -> list[Function]:
+@dataclass(frozen=True)
+class Affixes:
+    """What the whole corpus shares: title prefixes, purpose suffixes, bare place names."""
+
+    prefixes: frozenset[str]
+    suffixes: frozenset[str]
+    places: tuple[tuple[str, str], ...]
+
+
+def shared_context(functions: list[Function], lexicon: Lexicon) -> Affixes:
+    """The corpus-wide affixes and places of these groups."""
+    return Affixes(
+        frozenset(shared_affixes([f.text for f in functions], lexicon, from_start=True)),
+        frozenset(shared_affixes([f.purpose for f in functions], lexicon, from_start=False)),
+        tuple(sorted(known_places(functions).items())))
+
+
+def strip_shared_affixes(functions: list[Function], lexicon: Lexicon,
+                         context: Affixes | None = None,
+                         done: dict[Function, Function] | None = None) -> list[Function]:
     """Remove what many groups share but is not their function.
 
     A community's groups often start with its bare name ("清波门反诈群", "清波门社工群"): a
     prefix that begins several different functions is a place, not work. Purposes often end
     in the same boilerplate ("…期间工作调度与信息报送"), which says nothing about the task.
+    `done` (for this context) caches and learns the result per distinct function.
     """
-    prefixes = shared_affixes([f.text for f in functions], lexicon, from_start=True)
-    suffixes = shared_affixes([f.purpose for f in functions], lexicon, from_start=False)
-    places = known_places(functions)
-    done: dict[Function, Function] = {}
+    context = context or shared_context(functions, lexicon)
+    places = dict(context.places)
+    done = {} if done is None else done
     for f in functions:
         if f not in done:
-            done[f] = _bare_place(_without_affixes(f, prefixes, suffixes, lexicon), places,
-                                  lexicon)
+            done[f] = _bare_place(_without_affixes(f, context.prefixes, context.suffixes,
+                                                   lexicon), places, lexicon)
     return [done[f] for f in functions]
 
 
@@ -156,11 +204,12 @@ LEVEL_SUFFIXES = {"street": ("街道", "镇", "乡"), "community": ("社区", "�
 def known_places(functions: list[Function]) -> dict[str, str]:
     """Bare place names the corpus also writes in full, with their level ("小营街道" → 小营)."""
     names: dict[str, str] = {}
-    for f in functions:
+    # Distinct places in order of first appearance: the first level found for a name wins.
+    for place in dict.fromkeys(f.place for f in functions):
         for level, suffixes in LEVEL_SUFFIXES.items():
             for suffix in suffixes:
-                bare = f.place[: -len(suffix)]
-                if f.place.endswith(suffix) and len(bare) >= 2 and suffix != "村":
+                bare = place[: -len(suffix)]
+                if place.endswith(suffix) and len(bare) >= 2 and suffix != "村":
                     names.setdefault(bare, level)
     return names
 
@@ -177,7 +226,7 @@ def _bare_place(f: Function, places: dict[str, str], lexicon: Lexicon) -> Functi
     return replace(f, level=level) if level and f.level is None else f
 
 
-def _without_affixes(f: Function, prefixes: set[str], suffixes: set[str],
+def _without_affixes(f: Function, prefixes: frozenset[str], suffixes: frozenset[str],
                      lexicon: Lexicon) -> Function:
     text, place, purpose = f.text, f.place, f.purpose
     for k in range(min(4, len(text) - 1), 1, -1):

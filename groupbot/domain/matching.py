@@ -49,7 +49,7 @@ class Proposal:
 
 
 @dataclass
-class _Columns:
+class Columns:
     """Function features as integer columns, so gates run on arrays, not pairs of objects."""
 
     level: np.ndarray
@@ -66,10 +66,24 @@ def propose(corpus: Corpus, lexicon: Lexicon, settings: MatchSettings = MatchSet
             ) -> list[Proposal]:
     """All merge proposals for a corpus, best first."""
     functions = describe_all(corpus, lexicon, settings.temporary_patterns)
-    columns = _columns(functions, lexicon)
+    return proposals_from_edges(corpus, functions,
+                                find_edges(corpus, functions, lexicon, settings))
+
+
+def find_edges(corpus: Corpus, functions: list[Function], lexicon: Lexicon,
+               settings: MatchSettings) -> dict:
+    """Every pair of groups that should merge: {(a, b): (member, function, shared)}, a < b."""
+    columns = columns_of(functions, lexicon)
     cand = find_candidates(corpus, settings.candidates,
-                           plausible=lambda a, b: _gates(columns, corpus, a, b, settings))
-    left, right, shared = cand.left, cand.right, cand.shared
+                           plausible=lambda a, b: gates(columns, corpus, a, b, settings))
+    return scored_edges(corpus, functions, columns, cand.left, cand.right, cand.shared,
+                        settings)
+
+
+def scored_edges(corpus: Corpus, functions: list[Function], columns: Columns,
+                 left: np.ndarray, right: np.ndarray, shared: np.ndarray,
+                 settings: MatchSettings) -> dict:
+    """The pairs (gated, with enough shared members) whose place and function agree."""
     ok = _same_place(functions, left, right)
     left, right, shared = left[ok], right[ok], shared[ok]
     func = _function_scores(columns, left, right, settings.purpose_weight)
@@ -77,17 +91,22 @@ def propose(corpus: Corpus, lexicon: Lexicon, settings: MatchSettings = MatchSet
     left, right, shared, func = left[ok], right[ok], shared[ok], func[ok]
     seen = corpus.seen()
     member = shared / np.minimum(seen[left], seen[right])
-    edges = {(int(min(a, b)), int(max(a, b))): (float(m), float(f), int(s))
-             for a, b, m, f, s in zip(left, right, member, func, shared, strict=True)}
+    return {(int(min(a, b)), int(max(a, b))): (float(m), float(f), int(s))
+            for a, b, m, f, s in zip(left, right, member, func, shared, strict=True)}
+
+
+def proposals_from_edges(corpus: Corpus, functions: list[Function], edges: dict
+                         ) -> list[Proposal]:
+    """Complete-link clusters of the edges as proposals, best first."""
     clusters = _complete_link(corpus.size, edges)
     return sorted((_proposal(c, edges, corpus, functions) for c in clusters),
                   key=lambda p: -p.score)
 
 
-def _columns(functions: list[Function], lexicon: Lexicon) -> _Columns:
+def columns_of(functions: list[Function], lexicon: Lexicon) -> Columns:
     names = {name: i for i, name in enumerate(sorted(lexicon.names))}
     levels, table = _codes([f.level or "" for f in functions])
-    return _Columns(
+    return Columns(
         level=levels, street_code=table.get("street", -1),
         temporary=np.fromiter((f.temporary for f in functions), dtype=bool),
         periods=_codes([",".join(sorted(f.periods)) for f in functions])[0],
@@ -115,7 +134,7 @@ def _codes(values: list[str]) -> tuple[np.ndarray, dict[str, int]]:
     return codes, table
 
 
-def _gates(c: _Columns, corpus: Corpus, left: np.ndarray, right: np.ndarray,
+def gates(c: Columns, corpus: Corpus, left: np.ndarray, right: np.ndarray,
            settings: MatchSettings) -> np.ndarray:
     """False for pairs that must never merge, whatever their scores."""
     known = lambda col: (col[left] != 0) & (col[right] != 0)  # noqa: E731 - local shorthand
@@ -165,7 +184,7 @@ def _apart(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarray:
             | ((end_r >= 0) & (start_l >= 0) & (end_r < start_l)))
 
 
-def _function_scores(c: _Columns, left: np.ndarray, right: np.ndarray,
+def _function_scores(c: Columns, left: np.ndarray, right: np.ndarray,
                      purpose_weight: float) -> np.ndarray:
     """How alike two groups' work is (0..1), from topics, title functions and purposes.
 
