@@ -80,8 +80,8 @@ class Routines:
         """The schedule; the grace is how late a run missed while down may still happen."""
         async def matching(due: datetime) -> None:
             run = await self.match()
-            log.info("daily matching: %d proposals, %d new", len(run.proposals),
-                     len(run.new_ids))
+            log.info("daily matching: %d proposals, %d new (%s groups scored again)",
+                     len(run.proposals), len(run.new_ids), run.examined)
 
         async def scanning(due: datetime) -> None:
             log.info("daily lifecycle scan: %s", dict(await self.scan()))

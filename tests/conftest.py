@@ -7,12 +7,17 @@ import os
 import time
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from groupbot.clock import EPOCH_VARIABLE, NOW_VARIABLE
 from groupbot.storage.db import make_engine
 from groupbot.storage.migrate import upgrade
 from groupbot.storage.tables import Base
+
+# No per-example deadline: on a loaded CI machine a slow example is not a failing one.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
 
 PG_URL = os.environ.get("GROUPBOT_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=[

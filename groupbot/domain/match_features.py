@@ -71,8 +71,11 @@ def build_corpus(chat_ids: Sequence, titles: Sequence[str], purposes: Sequence[s
     sizes = np.fromiter((len(m) for m in member_lists), dtype=np.int64, count=n)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(sizes, out=indptr[1:])
-    flat = np.fromiter((x for m in member_lists for x in m), dtype=np.int32,
-                       count=int(indptr[-1]))
+    if n and all(isinstance(m, np.ndarray) for m in member_lists):
+        flat = np.concatenate(member_lists).astype(np.int32, copy=False)
+    else:
+        flat = np.fromiter((x for m in member_lists for x in m), dtype=np.int32,
+                           count=int(indptr[-1]))
     indptr, flat = _distinct_members(indptr, flat)
     return Corpus(list(chat_ids), list(titles), list(purposes), indptr, flat,
                   _ints(member_count, n), _ints(activity, n), _days(created, n),

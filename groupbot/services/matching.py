@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from groupbot.clock import Clock
 from groupbot.domain.lexicon import Lexicon
 from groupbot.domain.match_features import Corpus, build_corpus
+from groupbot.domain.match_incremental import MatchMemory, Rematch, propose_again
 from groupbot.domain.match_reasons import Phrase
 from groupbot.domain.matching import MatchSettings, Proposal
 from groupbot.domain.matching import propose as find_proposals
 from groupbot.messages import t
+from groupbot.services.match_members import MemberLists
 from groupbot.storage import match_input, outbox_rows, proposals
 from groupbot.storage.db import reader
 from groupbot.storage.outbox_rows import Outgoing
@@ -30,6 +32,7 @@ class MatchRun:
     proposals: list[StoredProposal]
     new_ids: frozenset[int]
     outbox: tuple[int, ...] = ()  # the new proposals' announcements, to deliver
+    examined: int | None = None  # groups scored again (all of them on a full run)
 
 
 # Announcements of the proposals admins have not seen yet.
@@ -37,7 +40,11 @@ ProposalNotices = Callable[[list[StoredProposal]], list[Outgoing]]
 
 
 class MatchingService:
-    """Loads groups, runs the matcher in a worker thread, stores proposals."""
+    """Loads groups, runs the matcher in a worker thread, stores proposals.
+
+    It keeps what a run learnt (member lists, features, pair edges) for the next one, which
+    then reads and scores again only the groups that changed, with the same result.
+    """
 
     def __init__(self, engine: AsyncEngine, clock: Clock, lexicon: Lexicon,
                  settings: MatchSettings | None = None, language: str = "zh"):
@@ -48,6 +55,9 @@ class MatchingService:
         self._lexicon = lexicon
         self._settings = settings or MatchSettings()
         self._language = language
+        self._members = MemberLists()
+        self._memory = MatchMemory()
+        self._running = asyncio.Lock()  # one run at a time uses and updates the memory
 
     async def run(self, notices: ProposalNotices = lambda fresh: []) -> MatchRun:
         """Match now; CPU work runs in a thread so the bot keeps answering.
@@ -55,13 +65,13 @@ class MatchingService:
         `notices` turns the proposals nobody has seen yet into messages, stored in the same
         transaction as the proposals: each new proposal is announced once.
         """
-        corpus, pks, fingerprints = await self._load()
-        found = await asyncio.to_thread(propose, corpus, self._lexicon, self._settings,
-                                        self._language)
+        async with self._running:
+            corpus, pks, fingerprints = await self._load()
+            rematch = await asyncio.to_thread(self._propose, corpus, pks)
         now = self._clock.now()
         computed = [proposals.Computed(
             tuple(pks[g] for g in p.groups), pks[p.survivor], p.score, p.reasons,
-            _fingerprint(p, fingerprints)) for p in found]
+            _fingerprint(p, fingerprints)) for p in rematch.proposals]
         async with self._engine.begin() as conn:
             recorded = await proposals.record_all(conn, computed, now)
             ids = [pid for pid, _ in recorded]
@@ -70,7 +80,16 @@ class MatchingService:
             stored = sorted(await proposals.load(conn, ids), key=lambda p: order[p.id])
             outbox = await outbox_rows.add(conn, notices([p for p in stored if p.id in new]),
                                            now)
-        return MatchRun(stored, frozenset(new), tuple(outbox))
+        return MatchRun(stored, frozenset(new), tuple(outbox), rematch.examined)
+
+    def _propose(self, corpus: Corpus, pks: list[int]) -> Rematch:
+        try:
+            rematch = propose_again(corpus, pks, self._lexicon, self._settings, self._memory)
+        except BaseException:
+            self._memory = MatchMemory()  # half-updated: start afresh next time
+            raise
+        return replace(rematch, proposals=[worded(p, self._language)
+                                           for p in rematch.proposals])
 
     async def pending(self) -> list[StoredProposal]:
         """Proposals waiting for a decision, newest first."""
@@ -81,16 +100,11 @@ class MatchingService:
         since = self._clock.today() - timedelta(days=29)
         async with self._reader.connect() as conn:
             rows = await match_input.groups_in_play(conn, since)
-            identities = await match_input.member_identities(conn)
-        index = {row.id: i for i, row in enumerate(rows)}
-        people: dict[tuple, int] = {}
-        lists: list[list[int]] = [[] for _ in rows]
-        for group_pk, user_id, name_key in identities:
-            slot = index.get(group_pk)
-            if slot is not None:
-                # Telegram ids match exactly; census people by their normalised name.
-                key = ("u", user_id) if user_id is not None else ("n", name_key)
-                lists[slot].append(people.setdefault(key, len(people)))
+            try:
+                lists = await self._members.lists(conn, rows)
+            except BaseException:
+                self._members.forget()
+                raise
         corpus = build_corpus(
             [r.chat_id for r in rows], [r.title for r in rows], [r.purpose for r in rows], lists,
             member_count=[r.member_count for r in rows], activity=[r.activity for r in rows],
@@ -101,8 +115,13 @@ class MatchingService:
 def propose(corpus: Corpus, lexicon: Lexicon, settings: MatchSettings | None = None,
             language: str = "zh") -> list[Proposal]:
     """The domain's proposals with their reasons put into words, as they are stored."""
-    return [replace(p, reasons=tuple(reason_text(r, language) for r in p.reasons))
+    return [worded(p, language)
             for p in find_proposals(corpus, lexicon, settings or MatchSettings())]
+
+
+def worded(proposal: Proposal, language: str) -> Proposal:
+    """A proposal with its reasons put into words."""
+    return replace(proposal, reasons=tuple(reason_text(r, language) for r in proposal.reasons))
 
 
 def reason_text(phrase: Phrase, language: str) -> str:

@@ -85,6 +85,16 @@ async def upsert_memberships(conn: AsyncConnection, with_status: list[dict],
         if rows:
             rows = sorted(rows, key=lambda r: (r["group_id"], r["member_id"]))
             await conn.execute(_memberships_upsert(conn.dialect.name, explicit), rows)
+    # Any of these rows may add or bring back a member (cheaper to assume than to check).
+    await members_changed(conn, {r["group_id"] for r in (*with_status, *seen_only)})
+
+
+async def members_changed(conn: AsyncConnection, group_pks) -> None:
+    """Mark groups whose member lists changed, so matching reads them again."""
+    pks = sorted(group_pks)  # key order: concurrent writers lock rows alike
+    for start in range(0, len(pks), 500):
+        await conn.execute(update(groups).where(groups.c.id.in_(pks[start:start + 500]))
+                           .values(members_version=groups.c.members_version + 1))
 
 
 @cache

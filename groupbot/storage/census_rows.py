@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
 from groupbot.domain.events import GroupStatus
-from groupbot.storage.activity import members, memberships
+from groupbot.storage.activity import members, members_changed, memberships
 from groupbot.storage.group_rows import TELEGRAM, groups
 from groupbot.storage.sqlx import fetch_plain, upsert
 
@@ -148,3 +148,4 @@ async def set_presence(conn: AsyncConnection, joined: list[tuple[int, int]],
         await conn.execute(update(memberships).where(
             memberships.c.group_id == bindparam("g"), memberships.c.member_id == bindparam("m"))
             .values(status="left"), [{"g": g, "m": m} for g, m in left])
+    await members_changed(conn, {g for g, _ in (*joined, *left)})

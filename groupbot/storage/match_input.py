@@ -22,15 +22,26 @@ async def groups_in_play(conn: AsyncConnection, since: date) -> list:
               .subquery())
     query = (select(groups.c.id, groups.c.chat_id, groups.c.title, groups.c.purpose,
                     groups.c.member_count, groups.c.created_on, groups.c.expires_on,
+                    groups.c.members_version,
                     func.coalesce(recent.c.n, 0).label("activity"))
              .outerjoin(recent, recent.c.group_id == groups.c.id)
              .where(groups.c.status.notin_(OUT_OF_PLAY)).order_by(groups.c.id))
     return list(await conn.execute(query))
 
 
-async def member_identities(conn: AsyncConnection) -> list:
-    """(group pk, user id or None, name key) for every present membership."""
+async def member_identities(conn: AsyncConnection, group_pks: list[int] | None = None
+                            ) -> list[tuple]:
+    """(group pk, user id or None, name key) for every present membership (of those groups)."""
     query = (select(memberships.c.group_id, members.c.user_id, members.c.name_key)
              .join(members, members.c.id == memberships.c.member_id)
              .where(memberships.c.status.in_(PRESENT_STATUSES)))
-    return await fetch_plain(conn, query)
+    if group_pks is None:
+        return await fetch_plain(conn, query)
+    found = []
+    for start in range(0, len(group_pks), CHUNK):
+        found += await fetch_plain(conn, query.where(
+            memberships.c.group_id.in_(group_pks[start:start + CHUNK])))
+    return found
+
+
+CHUNK = 2000  # group ids per query: under SQLite's and asyncpg's parameter limits

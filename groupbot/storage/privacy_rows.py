@@ -8,7 +8,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.clock import as_utc
-from groupbot.storage.activity import group_activity, member_activity, members, memberships
+from groupbot.storage.activity import (
+    group_activity,
+    member_activity,
+    members,
+    members_changed,
+    memberships,
+)
 from groupbot.storage.group_rows import TELEGRAM, audit, groups
 from groupbot.storage.inbox import inbox
 
@@ -21,6 +27,8 @@ async def forget_user(conn: AsyncConnection, user_id: int) -> int:
         members.c.platform == TELEGRAM, members.c.user_id == user_id))]
     if ids:
         await conn.execute(delete(member_activity).where(member_activity.c.member_id.in_(ids)))
+        await members_changed(conn, {r.group_id for r in await conn.execute(
+            select(memberships.c.group_id).where(memberships.c.member_id.in_(ids)))})
         await conn.execute(delete(memberships).where(memberships.c.member_id.in_(ids)))
         await conn.execute(delete(members).where(members.c.id.in_(ids)))
     await conn.execute(update(groups).where(groups.c.owner_user_id == user_id)

@@ -66,6 +66,8 @@ class Group(Base):
     created_on: Mapped[date | None] = mapped_column(Date)  # when the group was set up (census)
     expires_on: Mapped[date | None] = mapped_column(Date)  # end date of a temporary group
     merged_into: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    # Bumped whenever the group's member list may have changed: matching re-reads only those.
+    members_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Member(Base):
