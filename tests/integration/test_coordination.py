@@ -148,3 +148,31 @@ async def test_inbox_updates_are_claimed_by_one_worker_each(db_url):
         await coordination_rows.release(conn, "b")
     assert {i.update_id for i in await ingest.claim("a")} == ids_a | ids_b
     await engine.dispose()
+
+
+async def test_a_job_that_ignores_its_cancellation_does_not_hold_up_stopping(db_url, caplog,
+                                                                            monkeypatch):
+    monkeypatch.setattr("groupbot.services.jobs.STOP_REPORT_SECONDS", 0.3)
+    engine = make_engine(db_url)
+    leader = worker(engine, "a", 60)
+    assert await leader.beat()
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def stubborn(due):
+        started.set()
+        while not release.is_set():
+            try:
+                await asyncio.sleep(0.05)
+            except asyncio.CancelledError:
+                continue  # swallows the cancellation, as a wedged driver call would
+    runner = JobRunner(engine, leader, suite_clock(Config().tz),
+                       [ScheduledJob("stuck", EVERY_MINUTE, timedelta(minutes=5), stubborn)])
+    task = runner.fire("stuck")
+    await asyncio.wait_for(started.wait(), 10)
+    began = time.monotonic()
+    await runner.wait_idle(0)
+    assert time.monotonic() - began < 2
+    assert "did not stop" in caplog.text and "test_coordination.py" in caplog.text
+    release.set()
+    await asyncio.wait_for(task, 10)
+    await engine.dispose()
