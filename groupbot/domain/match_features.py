@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from sys import intern
 
@@ -37,6 +37,7 @@ class Corpus:
     activity: np.ndarray  # human messages in the last 30 days
     created: np.ndarray  # day numbers (date.toordinal), NO_DAY when unknown
     expires: np.ndarray
+    _seen: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -45,7 +46,9 @@ class Corpus:
 
     def seen(self) -> np.ndarray:
         """How many members of each group are known."""
-        return np.diff(self.indptr)
+        if self._seen is None:  # asked for once per proposal: computed once
+            self._seen = np.diff(self.indptr)
+        return self._seen
 
 
 def subset(corpus: Corpus, rows: np.ndarray) -> Corpus:

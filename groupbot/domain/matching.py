@@ -263,7 +263,8 @@ def _proposal(cluster: list[int], edges: dict, corpus: Corpus, functions: list[F
               ) -> Proposal:
     survivor = max(cluster, key=lambda g: survivor_rank(corpus, g))
     scored = [(edges[p], p) for p in _pairs(cluster) if p in edges]
-    score = float(np.mean([(m + f) / 2 for (m, f, _), _ in scored]))
+    halves = [(m + f) / 2 for (m, f, _), _ in scored]
+    score = sum(halves) / len(halves)
     reasons = [survivor_reason(survivor, cluster, corpus)]
     for (member, _, shared), (a, b) in scored:
         reasons.extend(pair_reasons(a, b, member, shared, corpus, functions))

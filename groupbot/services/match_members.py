@@ -27,14 +27,18 @@ class MemberLists:
 
     async def lists(self, conn: AsyncConnection, rows: Sequence) -> list[np.ndarray]:
         """The member lists of `rows` (groups with `id` and `members_version`), in order."""
-        stale = [r.id for r in rows
-                 if self._lists.get(r.id, (None,))[0] != r.members_version]
+        known, stale = self._lists, []
+        for r in rows:
+            entry = known.get(r.id)
+            if entry is None or entry[0] != r.members_version:
+                stale.append(r.id)
         if stale:
             whole = len(stale) > WHOLE_READ_SHARE * len(rows)
             identities = await match_input.member_identities(conn, None if whole else stale)
             self._take(identities, {r.id: r.members_version for r in rows}, set(stale))
         self.reread = len(stale)
-        self._lists = {r.id: self._lists[r.id] for r in rows}  # forget groups out of play
+        if len(self._lists) != len(rows):  # forget groups out of play
+            self._lists = {r.id: self._lists[r.id] for r in rows}
         return [self._lists[r.id][1] for r in rows]
 
     def forget(self) -> None:
