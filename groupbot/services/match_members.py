@@ -34,8 +34,15 @@ class MemberLists:
                 stale.append(r.id)
         if stale:
             whole = len(stale) > WHOLE_READ_SHARE * len(rows)
-            identities = await match_input.member_identities(conn, None if whole else stale)
-            self._take(identities, {r.id: r.members_version for r in rows}, set(stale))
+            versions = {r.id: r.members_version for r in rows}
+            found: dict[int, list[int]] = {pk: [] for pk in stale}
+            async for batch in match_input.member_identities(
+                    conn, [r.id for r in rows] if whole else stale, ranges=whole):
+                # A batch holds whole groups: store them compactly before the next one.
+                for pk in self._take(batch, found):
+                    self._lists[pk] = (versions[pk], np.array(found.pop(pk), dtype=np.int32))
+            for pk in found:  # nobody in them
+                self._lists[pk] = (versions[pk], np.zeros(0, dtype=np.int32))
         self.reread = len(stale)
         if len(self._lists) != len(rows):  # forget groups out of play
             self._lists = {r.id: self._lists[r.id] for r in rows}
@@ -45,17 +52,17 @@ class MemberLists:
         """Read everything again next time."""
         self._lists.clear()
 
-    def _take(self, identities: list[tuple], versions: dict[int, int], stale: set[int]) -> None:
-        found: dict[int, list[int]] = {pk: [] for pk in stale}
-        people = self._people
+    def _take(self, identities: list[tuple], found: dict[int, list[int]]) -> set[int]:
+        """Add a batch of (group, user id, name key) to the lists being read; their groups."""
+        people, groups = self._people, set()
         for group_pk, user_id, name_key in identities:
             listed = found.get(group_pk)
             if listed is not None:
+                groups.add(group_pk)
                 # Telegram ids match exactly; census people by their normalised name.
                 key = ("u", user_id) if user_id is not None else ("n", name_key)
                 person = people.get(key)
                 if person is None:
                     person = people[key] = len(people)
                 listed.append(person)
-        for pk, listed in found.items():
-            self._lists[pk] = (versions[pk], np.array(listed, dtype=np.int32))
+        return groups

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date
 
 from sqlalchemy import func, select
@@ -29,19 +30,23 @@ async def groups_in_play(conn: AsyncConnection, since: date) -> list:
     return list(await conn.execute(query))
 
 
-async def member_identities(conn: AsyncConnection, group_pks: list[int] | None = None
-                            ) -> list[tuple]:
-    """(group pk, user id or None, name key) for every present membership (of those groups)."""
+async def member_identities(conn: AsyncConnection, group_pks: list[int], *, ranges: bool
+                            ) -> AsyncIterator[list[tuple]]:
+    """(group pk, user id or None, name key) of every present member of the groups, in batches.
+
+    With `ranges`, the (sorted) ids are read as id ranges, every group between two ids
+    included: a million groups' memberships in a few hundred bounded reads.
+    """
     query = (select(memberships.c.group_id, members.c.user_id, members.c.name_key)
              .join(members, members.c.id == memberships.c.member_id)
              .where(memberships.c.status.in_(PRESENT_STATUSES)))
-    if group_pks is None:
-        return await fetch_plain(conn, query)
-    found = []
-    for start in range(0, len(group_pks), CHUNK):
-        found += await fetch_plain(conn, query.where(
-            memberships.c.group_id.in_(group_pks[start:start + CHUNK])))
-    return found
+    step = RANGE if ranges else CHUNK
+    for start in range(0, len(group_pks), step):
+        part = group_pks[start:start + step]
+        where = (memberships.c.group_id.between(part[0], part[-1]) if ranges
+                 else memberships.c.group_id.in_(part))
+        yield await fetch_plain(conn, query.where(where))
 
 
 CHUNK = 2000  # group ids per query: under SQLite's and asyncpg's parameter limits
+RANGE = 20_000  # groups per range read: bounded memory at any size
