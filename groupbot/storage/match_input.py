@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,18 +17,42 @@ from groupbot.storage.sqlx import fetch_plain
 OUT_OF_PLAY = (GroupStatus.MERGED, GroupStatus.ARCHIVED)
 
 
-async def groups_in_play(conn: AsyncConnection, since: date) -> list:
+class InPlay(NamedTuple):
+    """A group that may still be merged, as matching reads it."""
+
+    id: int
+    chat_id: str
+    title: str
+    purpose: str | None
+    member_count: int | None
+    created_on: date | None
+    expires_on: date | None
+    members_version: int
+    activity: int
+
+
+async def groups_in_play(conn: AsyncConnection, since: date) -> list[InPlay]:
     """Groups that may still be merged, with their human messages since `since`."""
+    sqlite = conn.dialect.name == "sqlite"
+    # Straight from the driver (see fetch_plain): SQLite keeps dates as ISO text.
     recent = (select(group_activity.c.group_id, func.sum(group_activity.c.messages).label("n"))
-              .where(group_activity.c.day >= since).group_by(group_activity.c.group_id)
-              .subquery())
+              .where(group_activity.c.day >= (since.isoformat() if sqlite else since))
+              .group_by(group_activity.c.group_id).subquery())
     query = (select(groups.c.id, groups.c.chat_id, groups.c.title, groups.c.purpose,
                     groups.c.member_count, groups.c.created_on, groups.c.expires_on,
-                    groups.c.members_version,
-                    func.coalesce(recent.c.n, 0).label("activity"))
+                    groups.c.members_version, func.coalesce(recent.c.n, 0))
              .outerjoin(recent, recent.c.group_id == groups.c.id)
              .where(groups.c.status.notin_(OUT_OF_PLAY)).order_by(groups.c.id))
-    return list(await conn.execute(query))
+    rows = await fetch_plain(conn, query)
+    if not sqlite:
+        return [InPlay(*row) for row in rows]
+    return [InPlay(pk, chat, title, purpose, count, _day(created), _day(expires), version,
+                   activity)
+            for pk, chat, title, purpose, count, created, expires, version, activity in rows]
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 async def member_identities(conn: AsyncConnection, group_pks: list[int], *, ranges: bool
