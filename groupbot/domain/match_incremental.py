@@ -11,7 +11,7 @@ anyone is (or last time was) such a hub, the candidates are found afresh.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import sparse
@@ -31,9 +31,10 @@ from groupbot.domain.matching import (
     MatchSettings,
     Proposal,
     columns_of,
+    complete_link,
     find_edges,
     gates,
-    proposals_from_edges,
+    proposal_of,
     scored_edges,
 )
 
@@ -49,6 +50,8 @@ class MatchMemory:
     edges: dict[tuple[Hashable, Hashable], tuple[float, float, int]] = field(
         default_factory=dict)
     hubs: bool = True  # nothing remembered: find every candidate afresh
+    # A cluster's proposal, with everything it was made from (its stamp).
+    proposals: dict[frozenset, tuple[tuple, Proposal]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -88,8 +91,37 @@ def propose_again(corpus: Corpus, keys: Sequence[Hashable], lexicon: Lexicon,
     memory.signatures = dict(zip(keys, signatures, strict=True))
     memory.edges = {(keys[a], keys[b]): value for (a, b), value in edges.items()}
     memory.hubs = hubs
-    return Rematch(proposals_from_edges(corpus, functions, edges),
+    return Rematch(_proposals(corpus, keys, functions, signatures, edges, memory),
                    corpus.size if full else len(changed), full)
+
+
+def _proposals(corpus: Corpus, keys: Sequence[Hashable], functions: list[Function],
+               signatures: list[tuple], edges: dict, memory: MatchMemory) -> list[Proposal]:
+    """The clusters' proposals, best first; a cluster made of the same things as last time
+    keeps last time's proposal (its survivor, score and reasons depend on nothing else)."""
+    made, kept = [], {}
+    for cluster in complete_link(corpus.size, edges):
+        name = frozenset(keys[g] for g in cluster)
+        stamp = _stamp(cluster, corpus, keys, signatures, edges)
+        remembered = memory.proposals.get(name)
+        if remembered is not None and remembered[0] == stamp:
+            was = remembered[1]
+            proposal = Proposal(tuple(cluster), cluster[was.survivor], was.score, was.reasons)
+        else:
+            proposal = proposal_of(cluster, edges, corpus, functions)
+        position = replace(proposal, groups=(), survivor=cluster.index(proposal.survivor))
+        kept[name] = (stamp, position)
+        made.append(proposal)
+    memory.proposals = kept
+    return sorted(made, key=lambda p: -p.score)
+
+
+def _stamp(cluster: list[int], corpus: Corpus, keys: Sequence[Hashable],
+           signatures: list[tuple], edges: dict) -> tuple:
+    """Everything a cluster's proposal is made from, in the cluster's order."""
+    return (tuple((keys[g], signatures[g], corpus.titles[g], int(corpus.activity[g]))
+                  for g in cluster),
+            tuple(edges.get((a, b)) for i, a in enumerate(cluster) for b in cluster[i + 1:]))
 
 
 def _signatures(corpus: Corpus, functions: list[Function],

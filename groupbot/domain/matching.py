@@ -98,8 +98,8 @@ def scored_edges(corpus: Corpus, functions: list[Function], columns: Columns,
 def proposals_from_edges(corpus: Corpus, functions: list[Function], edges: dict
                          ) -> list[Proposal]:
     """Complete-link clusters of the edges as proposals, best first."""
-    clusters = _complete_link(corpus.size, edges)
-    return sorted((_proposal(c, edges, corpus, functions) for c in clusters),
+    clusters = complete_link(corpus.size, edges)
+    return sorted((proposal_of(c, edges, corpus, functions) for c in clusters),
                   key=lambda p: -p.score)
 
 
@@ -223,7 +223,7 @@ def _ratios(values: list[str], left: np.ndarray, right: np.ndarray) -> np.ndarra
     return scores
 
 
-def _complete_link(n: int, edges: dict) -> list[list[int]]:
+def complete_link(n: int, edges: dict) -> list[list[int]]:
     """Clusters in which every two groups match: no chaining of unrelated groups."""
     if not edges:
         return []
@@ -259,8 +259,9 @@ def _link_component(component: list[tuple[int, int]], edges: dict) -> list[list[
     return clusters
 
 
-def _proposal(cluster: list[int], edges: dict, corpus: Corpus, functions: list[Function]
-              ) -> Proposal:
+def proposal_of(cluster: list[int], edges: dict, corpus: Corpus, functions: list[Function]
+                ) -> Proposal:
+    """One cluster (sorted) as a proposal: its survivor, score and reasons."""
     survivor = max(cluster, key=lambda g: survivor_rank(corpus, g))
     scored = [(edges[p], p) for p in _pairs(cluster) if p in edges]
     halves = [(m + f) / 2 for (m, f, _), _ in scored]
