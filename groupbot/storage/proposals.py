@@ -66,10 +66,13 @@ async def record_all(conn: AsyncConnection, found: list[Computed], at: datetime
     for c in found:
         last = latest.get(group_key(c.pks))
         if last is not None and (last.status in OPEN or last.fingerprint == c.fingerprint):
-            if last.status in OPEN:
+            reasons = json.dumps(c.reasons, ensure_ascii=False)
+            # Only what differs is written: a daily run mostly finds what it found yesterday.
+            if last.status in OPEN and (last.score, last.survivor_id, last.fingerprint,
+                                        last.reasons) != (c.score, c.survivor, c.fingerprint,
+                                                          reasons):
                 refresh.append({"pid": last.id, "score": c.score, "survivor_id": c.survivor,
-                                "fingerprint": c.fingerprint,
-                                "reasons": json.dumps(c.reasons, ensure_ascii=False)})
+                                "fingerprint": c.fingerprint, "reasons": reasons})
             results.append((last.id, False))
         else:
             fresh.append(c)
@@ -89,7 +92,8 @@ async def _latest_by_key(conn: AsyncConnection, keys: list[str]) -> dict:
     for start in range(0, len(keys), CHUNK):
         rows = await conn.execute(
             select(proposals.c.id, proposals.c.status, proposals.c.fingerprint,
-                   proposals.c.group_key)
+                   proposals.c.group_key, proposals.c.score, proposals.c.survivor_id,
+                   proposals.c.reasons)
             .where(proposals.c.group_key.in_(keys[start:start + CHUNK])))
         for row in rows:
             if row.group_key not in latest or latest[row.group_key].id < row.id:
