@@ -99,10 +99,12 @@ def match_settings(config: Config) -> MatchSettings:
                                      min_shared=m.min_shared))
 
 
-def matching_service(config: Config, engine, clock: Clock) -> MatchingService:
-    """The matching use case wired from the config."""
+def matching_service(config: Config, engine, clock: Clock, *, remember: bool = True
+                     ) -> MatchingService:
+    """The matching use case wired from the config (`remember`: see MatchingService)."""
     lexicon = Lexicon.default(config.matching.topics)
-    return MatchingService(engine, clock, lexicon, match_settings(config), config.language)
+    return MatchingService(engine, clock, lexicon, match_settings(config), config.language,
+                           remember=remember)
 
 
 @asynccontextmanager

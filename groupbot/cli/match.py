@@ -22,7 +22,8 @@ def proposal_json(proposal: StoredProposal) -> dict:
 async def run_match(config: Config, *, as_json: bool = False) -> int:
     """Match, store proposals, print them; exit code 0."""
     async with command_store(config) as (engine, clock):
-        run = await matching_service(config, engine, clock).run()
+        # One run and the process ends: nothing to keep for a next time.
+        run = await matching_service(config, engine, clock, remember=False).run()
     if as_json:
         rows = [proposal_json(p) for p in run.proposals]
         sys.stdout.write(json_text(rows, indent=2) + "\n")

@@ -42,12 +42,14 @@ ProposalNotices = Callable[[list[StoredProposal]], list[Outgoing]]
 class MatchingService:
     """Loads groups, runs the matcher in a worker thread, stores proposals.
 
-    It keeps what a run learnt (member lists, features, pair edges) for the next one, which
-    then reads and scores again only the groups that changed, with the same result.
+    With `remember` it keeps what a run learnt (member lists, features, pair edges) for the
+    next one, which then reads and scores again only the groups that changed, with the same
+    result; a one-off run (the command line) keeps nothing.
     """
 
     def __init__(self, engine: AsyncEngine, clock: Clock, lexicon: Lexicon,
-                 settings: MatchSettings | None = None, language: str = "zh"):
+                 settings: MatchSettings | None = None, language: str = "zh", *,
+                 remember: bool = True):
         self._engine = engine
         self._reader = reader(engine)
         self._clock = clock
@@ -55,8 +57,8 @@ class MatchingService:
         self._lexicon = lexicon
         self._settings = settings or MatchSettings()
         self._language = language
-        self._members = MemberLists()
-        self._memory = MatchMemory()
+        self._members = MemberLists() if remember else None
+        self._memory = MatchMemory() if remember else None
         self._running = asyncio.Lock()  # one run at a time uses and updates the memory
 
     async def run(self, notices: ProposalNotices = lambda fresh: []) -> MatchRun:
@@ -83,11 +85,16 @@ class MatchingService:
         return MatchRun(stored, frozenset(new), tuple(outbox), rematch.examined)
 
     def _propose(self, corpus: Corpus, pks: list[int]) -> Rematch:
-        try:
-            rematch = propose_again(corpus, pks, self._lexicon, self._settings, self._memory)
-        except BaseException:
-            self._memory = MatchMemory()  # half-updated: start afresh next time
-            raise
+        if self._memory is None:
+            found = find_proposals(corpus, self._lexicon, self._settings)
+            rematch = Rematch(found, corpus.size, True)
+        else:
+            try:
+                rematch = propose_again(corpus, pks, self._lexicon, self._settings,
+                                        self._memory)
+            except BaseException:
+                self._memory = MatchMemory()  # half-updated: start afresh next time
+                raise
         return replace(rematch, proposals=[worded(p, self._language)
                                            for p in rematch.proposals])
 
@@ -101,9 +108,10 @@ class MatchingService:
         async with self._reader.connect() as conn:
             rows = await match_input.groups_in_play(conn, since)
             try:
-                lists = await self._members.lists(conn, rows)
+                lists = await (self._members or MemberLists()).lists(conn, rows)
             except BaseException:
-                self._members.forget()
+                if self._members is not None:
+                    self._members.forget()
                 raise
         corpus = build_corpus(
             [r.chat_id for r in rows], [r.title for r in rows], [r.purpose for r in rows], lists,
