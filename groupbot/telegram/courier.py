@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 # The worker that stored messages claims them at once; unclaimed ones are left to it for this
 # many heartbeats before the leader takes them (it died between commit and claim).
 UNCLAIMED_HEARTBEATS = 2
+SWEEP_STOP_SECONDS = 10.0  # how long stopping waits for a sweep to deliver what it took
 LINK = "{link}"
 # Keeps the permissions a group had before RESTRICT: (message body, permissions as JSON).
 Remember = Callable[[dict, str], Awaitable[None]]
@@ -81,10 +82,16 @@ class Courier:
         """Start no more sweeps (shutting down)."""
         self._closed = True
 
-    async def wait_idle(self) -> None:
-        """Let a sweep in progress end."""
-        if self._sweeping is not None:
-            await asyncio.gather(self._sweeping, return_exceptions=True)
+    async def wait_idle(self, timeout: float = SWEEP_STOP_SECONDS) -> None:
+        """Let a sweep in progress end; past `timeout` it stops (what it claimed is sent by
+        the next leader, as after a crash)."""
+        if self._sweeping is None or self._sweeping.done():
+            return
+        _, late = await asyncio.wait({self._sweeping}, timeout=timeout)
+        for task in late:
+            log.warning("stopping an outbox sweep still running after %.0fs", timeout)
+            task.cancel()
+            await asyncio.wait({task}, timeout=timeout)
 
     async def _send_all(self, rows: list[Stored]) -> int:
         sent = 0
