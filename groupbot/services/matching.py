@@ -59,6 +59,7 @@ class MatchingService:
         self._language = language
         self._members = MemberLists() if remember else None
         self._memory = MatchMemory() if remember else None
+        self._words: dict[int, tuple[tuple, tuple]] = {}  # id(reasons) → (reasons, words)
         self._running = asyncio.Lock()  # one run at a time uses and updates the memory
 
     async def run(self, notices: ProposalNotices = lambda fresh: []) -> MatchRun:
@@ -68,12 +69,12 @@ class MatchingService:
         transaction as the proposals: each new proposal is announced once.
         """
         async with self._running:
-            corpus, pks, fingerprints = await self._load()
+            corpus, pks = await self._load()
             rematch = await asyncio.to_thread(self._propose, corpus, pks)
         now = self._clock.now()
         computed = [proposals.Computed(
             tuple(pks[g] for g in p.groups), pks[p.survivor], p.score, p.reasons,
-            _fingerprint(p, fingerprints)) for p in rematch.proposals]
+            _fingerprint(p, corpus)) for p in rematch.proposals]
         async with self._engine.begin() as conn:
             recorded = await proposals.record_all(conn, computed, now)
             ids = [pid for pid, _ in recorded]
@@ -95,15 +96,26 @@ class MatchingService:
             except BaseException:
                 self._memory = MatchMemory()  # half-updated: start afresh next time
                 raise
-        return replace(rematch, proposals=[worded(p, self._language)
-                                           for p in rematch.proposals])
+        return replace(rematch, proposals=self._worded(rematch.proposals))
+
+    def _worded(self, found: list[Proposal]) -> list[Proposal]:
+        """Reasons in words; a proposal kept from last run keeps its words (same reasons)."""
+        before, self._words = self._words, {}
+        out = []
+        for p in found:
+            known = before.get(id(p.reasons))
+            if known is None or known[0] is not p.reasons:  # ids are reused: check identity
+                known = (p.reasons, worded(p, self._language).reasons)
+            self._words[id(p.reasons)] = known
+            out.append(replace(p, reasons=known[1]))
+        return out
 
     async def pending(self) -> list[StoredProposal]:
         """Proposals waiting for a decision, newest first."""
         async with self._reader.connect() as conn:
             return await proposals.load(conn, status="pending")
 
-    async def _load(self) -> tuple[Corpus, list[int], list[str]]:
+    async def _load(self) -> tuple[Corpus, list[int]]:
         since = self._clock.today() - timedelta(days=29)
         async with self._reader.connect() as conn:
             rows = await match_input.groups_in_play(conn, since)
@@ -113,11 +125,13 @@ class MatchingService:
                 if self._members is not None:
                     self._members.forget()
                 raise
-        corpus = build_corpus(
-            [r.chat_id for r in rows], [r.title for r in rows], [r.purpose for r in rows], lists,
-            member_count=[r.member_count for r in rows], activity=[r.activity for r in rows],
-            created=[r.created_on for r in rows], expires=[r.expires_on for r in rows])
-        return corpus, [r.id for r in rows], [_group_print(r) for r in rows]
+        if not rows:
+            return build_corpus([], [], [], []), []
+        columns = zip(*rows, strict=True)
+        pks, chat_ids, titles, purposes, counts, created, expires, _, activity = columns
+        corpus = build_corpus(chat_ids, titles, purposes, lists, member_count=counts,
+                              activity=activity, created=created, expires=expires)
+        return corpus, list(pks)
 
 
 def propose(corpus: Corpus, lexicon: Lexicon, settings: MatchSettings | None = None,
@@ -144,14 +158,12 @@ def reason_text(phrase: Phrase, language: str) -> str:
     return t(phrase.key, language, **values)
 
 
-def _group_print(row) -> str:
-    # What a group is for is its title and purpose; people come and go without that changing.
-    return f"{row.title}|{row.purpose}"
+def _fingerprint(proposal: Proposal, corpus: Corpus) -> str:
+    """Changes when a group's title or purpose changes: then a rejection may be revisited.
 
-
-def _fingerprint(proposal: Proposal, prints: list[str]) -> str:
-    """Changes when a group's title or purpose changes: then a rejection may be revisited."""
+    What a group is for is its title and purpose; people come and go without that changing.
+    """
     digest = hashlib.sha256()
     for g in sorted(proposal.groups):
-        digest.update(prints[g].encode())
+        digest.update(f"{corpus.titles[g]}|{corpus.purposes[g]}".encode())
     return digest.hexdigest()[:32]
