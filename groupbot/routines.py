@@ -45,7 +45,7 @@ class Routines:
     async def match(self, announce_to: int | None = None) -> MatchRun:
         """Match now; proposals nobody has seen go to the admin chat (or `announce_to`)."""
         target = self.admin_chat_id if announce_to is None else announce_to
-        run = await self.matching.run(self.merge_notices.proposals_to(target))
+        run = await self.matching.run(self.merge_notices.proposals_to(target), details=False)
         await self.courier.deliver(list(run.outbox))
         return run
 
@@ -81,7 +81,7 @@ class Routines:
         async def matching(due: datetime) -> None:
             run = await self.match()
             log.info("daily matching: %d proposals, %d new (%s groups scored again)",
-                     len(run.proposals), len(run.new_ids), run.examined)
+                     len(run.ids), len(run.new_ids), run.examined)
 
         async def scanning(due: datetime) -> None:
             log.info("daily lifecycle scan: %s", dict(await self.scan()))

@@ -29,10 +29,11 @@ from groupbot.storage.proposals import StoredProposal
 class MatchRun:
     """One matching run: every proposal found, and which of them admins have not seen."""
 
-    proposals: list[StoredProposal]
+    proposals: list[StoredProposal]  # all of them, or only the new ones (see `run`)
     new_ids: frozenset[int]
     outbox: tuple[int, ...] = ()  # the new proposals' announcements, to deliver
     examined: int | None = None  # groups scored again (all of them on a full run)
+    ids: tuple[int, ...] = ()  # every proposal of the run, best first
 
 
 # Announcements of the proposals admins have not seen yet.
@@ -62,11 +63,13 @@ class MatchingService:
         self._words: dict[int, tuple[tuple, tuple]] = {}  # id(reasons) → (reasons, words)
         self._running = asyncio.Lock()  # one run at a time uses and updates the memory
 
-    async def run(self, notices: ProposalNotices = lambda fresh: []) -> MatchRun:
+    async def run(self, notices: ProposalNotices = lambda fresh: [], *,
+                  details: bool = True) -> MatchRun:
         """Match now; CPU work runs in a thread so the bot keeps answering.
 
         `notices` turns the proposals nobody has seen yet into messages, stored in the same
-        transaction as the proposals: each new proposal is announced once.
+        transaction as the proposals: each new proposal is announced once. Without `details`
+        the run reads back only the new proposals (the rest are counted in `ids`).
         """
         async with self._running:
             corpus, pks = await self._load()
@@ -80,10 +83,11 @@ class MatchingService:
             ids = [pid for pid, _ in recorded]
             new = {pid for pid, is_new in recorded if is_new}
             order = {pid: i for i, pid in enumerate(ids)}
-            stored = sorted(await proposals.load(conn, ids), key=lambda p: order[p.id])
+            wanted = ids if details else [pid for pid in ids if pid in new]
+            stored = sorted(await proposals.load(conn, wanted), key=lambda p: order[p.id])
             outbox = await outbox_rows.add(conn, notices([p for p in stored if p.id in new]),
                                            now)
-        return MatchRun(stored, frozenset(new), tuple(outbox), rematch.examined)
+        return MatchRun(stored, frozenset(new), tuple(outbox), rematch.examined, tuple(ids))
 
     def _propose(self, corpus: Corpus, pks: list[int]) -> Rematch:
         if self._memory is None:

@@ -57,7 +57,7 @@ class MergeHandlers:
         await self.sender.text(chat_id, self._t("matching"))
         # Without an admin chat, the asking (private) chat is where proposals go.
         run = await self.routines.match(None if self.admin_chat_id is not None else chat_id)
-        await self.sender.text(chat_id, self._t("match_done", total=len(run.proposals),
+        await self.sender.text(chat_id, self._t("match_done", total=len(run.ids),
                                                 new=len(run.new_ids)))
 
     async def merges_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
