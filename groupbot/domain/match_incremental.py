@@ -74,8 +74,12 @@ def propose_again(corpus: Corpus, keys: Sequence[Hashable], lexicon: Lexicon,
     context = shared_context(raw, lexicon)
     if context != memory.context:
         memory.context, memory.final = context, {}
-    functions = strip_shared_affixes(raw, lexicon, context, memory.final)
-    memory.final = {f: memory.final[f] for f in set(raw)}
+    # Many groups share one feature object: each distinct one is looked at once.
+    distinct = list({id(f): f for f in raw}.values())
+    finals = strip_shared_affixes(distinct, lexicon, context, memory.final)
+    memory.final = dict(zip(distinct, finals, strict=True))
+    final_of = {id(f): g for f, g in zip(distinct, finals, strict=True)}
+    functions = [final_of[id(f)] for f in raw]
     matrix = membership_matrix(corpus)
     signatures = _signatures(corpus, functions, matrix)
     hubs = bool(len(matrix.indices)) and int(

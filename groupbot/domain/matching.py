@@ -240,14 +240,14 @@ def complete_link(n: int, edges: dict) -> list[list[int]]:
 
 
 def _link_component(component: list[tuple[int, int]], edges: dict) -> list[list[int]]:
-    linked = {frozenset(p) for p in component}
+    linked = set(component)  # (smaller, larger) pairs
     owner: dict[int, list[int]] = {}
     ranked = sorted(component, key=lambda p: -(edges[p][0] + edges[p][1]))
     for a, b in ranked:
         ca, cb = owner.get(a, [a]), owner.get(b, [b])
         if ca is cb:
             continue
-        if all(frozenset((x, y)) in linked for x in ca for y in cb):
+        if all(((x, y) if x < y else (y, x)) in linked for x in ca for y in cb):
             merged = ca + cb
             for g in merged:
                 owner[g] = merged
