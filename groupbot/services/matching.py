@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -72,8 +74,14 @@ class MatchingService:
         the run reads back only the new proposals (the rest are counted in `ids`).
         """
         async with self._running:
-            corpus, pks = await self._load()
-            rematch = await asyncio.to_thread(self._propose, corpus, pks)
+            with _no_cyclic_gc():
+                corpus, pks = await self._load()
+                rematch = await asyncio.to_thread(self._propose, corpus, pks)
+                return await self._store(corpus, pks, rematch, notices, details)
+
+    async def _store(self, corpus: Corpus, pks: list[int], rematch: Rematch,
+                     notices: ProposalNotices, details: bool) -> MatchRun:
+        """Record the run's proposals and the new ones' announcements in one transaction."""
         now = self._clock.now()
         computed = [proposals.Computed(
             tuple(pks[g] for g in p.groups), pks[p.survivor], p.score, p.reasons,
@@ -160,6 +168,24 @@ def reason_text(phrase: Phrase, language: str) -> str:
             value = t("matching.topic_separator", language).join(map(str, value))
         values[name] = value
     return t(phrase.key, language, **values)
+
+
+@contextmanager
+def _no_cyclic_gc():
+    """Python's cyclic collector paused while a run allocates.
+
+    A run makes hundreds of thousands of small objects and keeps as many between runs; each
+    full collection walks all of them (measured: 0.4 s of a 1 s daily run at 50,000 groups).
+    Nothing a run builds forms cycles that need collecting meanwhile; reference counting still
+    frees the rest at once.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _fingerprint(proposal: Proposal, corpus: Corpus) -> str:
