@@ -69,17 +69,7 @@ def propose_again(corpus: Corpus, keys: Sequence[Hashable], lexicon: Lexicon,
 
     Member ids must name the same person in every run, and `keys` the same group.
     """
-    raw = describe_each(corpus, lexicon, settings.temporary_patterns, memory.raw)
-    memory.raw = dict(zip(zip(corpus.titles, corpus.purposes, strict=True), raw, strict=True))
-    context = shared_context(raw, lexicon)
-    if context != memory.context:
-        memory.context, memory.final = context, {}
-    # Many groups share one feature object: each distinct one is looked at once.
-    distinct = list({id(f): f for f in raw}.values())
-    finals = strip_shared_affixes(distinct, lexicon, context, memory.final)
-    memory.final = dict(zip(distinct, finals, strict=True))
-    final_of = {id(f): g for f, g in zip(distinct, finals, strict=True)}
-    functions = [final_of[id(f)] for f in raw]
+    functions = _functions(corpus, lexicon, settings, memory)
     matrix = membership_matrix(corpus)
     signatures = _signatures(corpus, functions, matrix)
     hubs = bool(len(matrix.indices)) and int(
@@ -126,6 +116,22 @@ def _stamp(cluster: list[int], corpus: Corpus, keys: Sequence[Hashable],
     return (tuple((keys[g], signatures[g], corpus.titles[g], int(corpus.activity[g]))
                   for g in cluster),
             tuple(edges.get((a, b)) for i, a in enumerate(cluster) for b in cluster[i + 1:]))
+
+
+def _functions(corpus: Corpus, lexicon: Lexicon, settings: MatchSettings,
+               memory: MatchMemory) -> list[Function]:
+    """Each group's final features, re-using last run's while the corpus-wide affixes hold."""
+    raw = describe_each(corpus, lexicon, settings.temporary_patterns, memory.raw)
+    memory.raw = dict(zip(zip(corpus.titles, corpus.purposes, strict=True), raw, strict=True))
+    context = shared_context(raw, lexicon)
+    if context != memory.context:
+        memory.context, memory.final = context, {}
+    # Many groups share one feature object: each distinct one is looked at once.
+    distinct = list({id(f): f for f in raw}.values())
+    finals = strip_shared_affixes(distinct, lexicon, context, memory.final)
+    memory.final = dict(zip(distinct, finals, strict=True))
+    final_of = {id(f): g for f, g in zip(distinct, finals, strict=True)}
+    return [final_of[id(f)] for f in raw]
 
 
 def _signatures(corpus: Corpus, functions: list[Function],
