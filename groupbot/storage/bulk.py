@@ -7,10 +7,30 @@ per-row parameter processing costs more than the database's own work at a millio
 
 from __future__ import annotations
 
+import functools
+import sqlite3
 from collections.abc import Iterable, Sequence
 
+import asyncpg
 from sqlalchemy import Column, Table, text
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+_DRIVER_ERRORS = (sqlite3.Error, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
+def _translated(operation):
+    """Driver errors raised as SQLAlchemy's, as if the statement had gone through it: callers
+    (and the command line) then handle one kind of database error."""
+
+    @functools.wraps(operation)
+    async def call(conn: AsyncConnection, *args, **kwargs):
+        try:
+            return await operation(conn, *args, **kwargs)
+        except _DRIVER_ERRORS as exc:
+            raise DatabaseError(f"bulk {operation.__name__}", None, exc) from exc
+
+    return call
 
 
 async def driver(conn: AsyncConnection):
@@ -23,6 +43,7 @@ async def driver(conn: AsyncConnection):
     return raw
 
 
+@_translated
 async def tune(conn: AsyncConnection) -> None:
     """Settings for a transaction of bulk statements: on PostgreSQL no JIT compiling, which
     row estimates of tables just written (statistics not yet gathered) set off for queries
@@ -31,6 +52,7 @@ async def tune(conn: AsyncConnection) -> None:
         await run(conn, "SET LOCAL jit = off")
 
 
+@_translated
 async def stage(conn: AsyncConnection, name: str, columns: dict[str, str],
                 rows: Iterable[Sequence]) -> None:
     """A temporary table `name` (column → PostgreSQL type) holding `rows`, replacing any
@@ -56,6 +78,7 @@ def types_of(conn: AsyncConnection, table: Table, columns: Sequence[str]) -> dic
     return {c: table.c[c].type.compile(dialect=conn.dialect) for c in columns}
 
 
+@_translated
 async def drop(conn: AsyncConnection, *names: str) -> None:
     """Remove staging tables once merged (SQLite keeps them on a pooled connection)."""
     raw = await driver(conn)
@@ -64,6 +87,7 @@ async def drop(conn: AsyncConnection, *names: str) -> None:
         await raw.execute(f"DROP TABLE IF EXISTS {schema}.{name}")
 
 
+@_translated
 async def fetch(conn: AsyncConnection, sql: str, columns: Sequence[Column] = ()
                 ) -> list[tuple]:
     """Every row of a statement without parameters, as plain tuples; values are converted as
@@ -81,6 +105,7 @@ async def fetch(conn: AsyncConnection, sql: str, columns: Sequence[Column] = ()
     return rows
 
 
+@_translated
 async def run(conn: AsyncConnection, sql: str) -> None:
     """Execute a statement without parameters or results."""
     raw = await driver(conn)
@@ -90,6 +115,7 @@ async def run(conn: AsyncConnection, sql: str) -> None:
         await raw.execute(sql)
 
 
+@_translated
 async def insert(conn: AsyncConnection, table: Table, columns: Sequence[str],
                  rows: list[tuple]) -> None:
     """Append rows (values for `columns`, as SQLAlchemy would bind them) to a real table."""
