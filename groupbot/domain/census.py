@@ -178,6 +178,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+@lru_cache(maxsize=1 << 12)  # a census has a few thousand distinct dates at most
 def _date(text: str, column: str) -> date | None:
     text = text.strip()
     if not text:

@@ -63,26 +63,14 @@ class CensusService:
                       ) -> dict[str, dict[str, int]]:
         """Member keys of everyone the file lists, by platform and display name; people not
         known yet are created."""
-        by_platform: dict[str, list[CensusRow]] = {}
-        for row in rows:
-            by_platform.setdefault(row.platform, []).append(row)
-        # In file order, so the first name shown is the one a new person is created under.
-        listed = {platform: {m.display_name: m.user_id for r in group for m in r.members}
-                  for platform, group in by_platform.items()}
-        # The same people recur across groups and platforms: normalise each name once.
-        keys = {name: member_key(name) for names in listed.values()
-                for name, uid in names.items() if uid is None}
-        by_id = await census_rows.people_by_id(conn, list(dict.fromkeys(
-            uid for names in listed.values() for uid in names.values() if uid is not None)))
-        named: dict[tuple[str, str], str] = {}  # (platform, key) → the first name shown
-        for platform, names in listed.items():
-            for name, uid in names.items():
-                if uid is None:
-                    named.setdefault((platform, keys[name]), name)
-        by_key = await census_rows.people_by_name(
-            conn, [(platform, key, name) for (platform, key), name in named.items()])
-        return {platform: {name: by_id[uid] if uid is not None else by_key[platform, keys[name]]
-                           for name, uid in names.items()} for platform, names in listed.items()}
+        listed = _listed(rows)
+        ids, named, keys = _people_listed(listed)
+        by_id = await census_rows.people_by_id(conn, ids)
+        by_key: dict[str, dict[str, int]] = {platform: {} for platform in listed}
+        for (platform, key), pk in (await census_rows.people_by_name(conn, named)).items():
+            by_key[platform][key] = pk
+        return {platform: _member_pks(names, keys, by_id, by_key[platform])
+                for platform, names in listed.items()}
 
     async def _import_chunk(self, conn: AsyncConnection, chunk: list[CensusRow],
                             report: ImportReport, people: dict[str, dict[str, int]]) -> None:
@@ -149,6 +137,42 @@ class CensusService:
         await census_rows.add_members(conn, added)
         await census_rows.set_presence(conn, joined, left)
         return changed
+
+
+def _listed(rows: list[CensusRow]) -> dict[str, dict[str, int | None]]:
+    """Display names per platform with their Telegram id (None for a name), in file order."""
+    by_platform: dict[str, list[CensusRow]] = {}
+    for row in rows:
+        by_platform.setdefault(row.platform, []).append(row)
+    return {platform: {m.display_name: m.user_id for r in group for m in r.members}
+            for platform, group in by_platform.items()}
+
+
+def _people_listed(listed: dict[str, dict[str, int | None]]
+                   ) -> tuple[list[int], list[tuple[str, str, str]], dict[str, str]]:
+    """Telegram ids, (platform, name key, first name shown) of people known by name, and the
+    key of each display name (each normalised once, whatever the platforms it appears on)."""
+    keys: dict[str, str] = {}
+    ids: dict[int, None] = {}
+    named: list[tuple[str, str, str]] = []
+    for platform, names in listed.items():
+        first: dict[str, str] = {}  # a new person is created under the first name shown
+        for name, uid in names.items():
+            if uid is not None:
+                ids[uid] = None
+                continue
+            if name not in keys:
+                keys[name] = member_key(name)
+            first.setdefault(keys[name], name)
+        named += [(platform, key, name) for key, name in first.items()]
+    return list(ids), named, keys
+
+
+def _member_pks(names: dict[str, int | None], keys: dict[str, str], by_id: dict[int, int],
+                by_key: dict[str, int]) -> dict[str, int]:
+    """Each display name's member key: by Telegram id, else by normalised name."""
+    return {name: by_key[keys[name]] if uid is None else by_id[uid]
+            for name, uid in names.items()}
 
 
 def _changes(old: dict, values: dict) -> dict:
