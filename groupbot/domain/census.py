@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from groupbot.domain.validation import (
     CELL_MAX,
@@ -26,6 +27,7 @@ from groupbot.domain.validation import (
 CENSUS_COLUMNS = ("platform", "chat_id", "title", "purpose", "owner", "members",
                   "member_count", "last_active", "created", "expires")
 REQUIRED_COLUMNS = ("platform", "chat_id", "title")
+_COLUMNS = frozenset(CENSUS_COLUMNS)
 COLUMN_NAME_MAX = 100
 MEMBER_SEPARATORS = re.compile(r"[;；、]")
 TELEGRAM_ID = re.compile(r"^-?[0-9]{1,20}$")
@@ -112,25 +114,36 @@ def parse_members(text: str) -> tuple[CensusMember, ...]:
 
     Raises InvalidValue for an over-long name, an id out of range or too many members.
     """
+    parts = MEMBER_SEPARATORS.split(text)
+    if len(parts) <= MEMBERS_MAX:  # cannot hold too many: one pass, first place kept
+        return tuple({m.display_name: m for m in map(_member, parts) if m is not None}.values())
     seen: dict[str, CensusMember] = {}
-    for part in MEMBER_SEPARATORS.split(text):
-        try:
-            name = clean_text(part, NAME_MAX, "name")
-        except InvalidValue as exc:
-            raise InvalidValue(f"member {shown(part)}: {exc}") from None
-        if name and name not in seen:
-            number = user_id(int(name)) if TELEGRAM_ID.match(name) else None
-            seen[name] = CensusMember(number, name)
+    for member in map(_member, parts):
+        if member is not None and member.display_name not in seen:
+            seen[member.display_name] = member
             if len(seen) > MEMBERS_MAX:
                 raise InvalidValue(f"more than {MEMBERS_MAX:,} members")
     return tuple(seen.values())
+
+
+@lru_cache(maxsize=1 << 17)  # the same people are listed in many groups: clean each once
+def _member(part: str) -> CensusMember | None:
+    """One listed member as written in the cell; None for an empty part."""
+    try:
+        name = clean_text(part, NAME_MAX, "name")
+    except InvalidValue as exc:
+        raise InvalidValue(f"member {shown(part)}: {exc}") from None
+    if not name:
+        return None
+    return CensusMember(user_id(int(name)) if TELEGRAM_ID.match(name) else None, name)
 
 
 def _cells(raw: dict[str, object], line: int) -> dict[str, str]:
     """The census columns of a row as text; a runaway cell is refused before any cleaning."""
     cells = {}
     for key, cell in raw.items():
-        name = column_name(key) if key else ""
+        # Keys read by read_rows are column names already; others are cleaned here.
+        name = key if key in _COLUMNS else column_name(key) if key else ""
         if name not in CENSUS_COLUMNS:
             continue  # extra columns are allowed and never read
         text = _text(cell)
@@ -165,6 +178,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+@lru_cache(maxsize=1 << 12)  # a census has a few thousand distinct dates at most
 def _date(text: str, column: str) -> date | None:
     text = text.strip()
     if not text:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from itertools import islice
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -13,11 +12,12 @@ from groupbot.clock import Clock
 from groupbot.domain.census import CensusRow
 from groupbot.domain.clock import as_utc
 from groupbot.domain.textnorm import member_key
-from groupbot.storage import census_rows
+from groupbot.storage import bulk, census_rows
 from groupbot.storage.group_rows import TELEGRAM, audit_events
 
-CHUNK = 500
+CHUNK = 5000
 ACTOR = "census"
+_NONE: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -43,13 +43,15 @@ class CensusService:
         """Insert new groups, update changed ones, leave identical ones untouched.
 
         All or nothing: a database error rolls every row back, and `report` is left as it was.
-        Chunks keep each statement's parameter list bounded inside the one transaction.
+        Chunks bound the memory and each statement's size inside the one transaction.
         """
-        rows = iter(_last_row_wins(rows))
+        rows = _last_row_wins(rows)
         counted = ImportReport()
-        people: dict[tuple, int] = {}  # member keys found so far in this file
         async with self._engine.begin() as conn:
-            while chunk := list(islice(rows, CHUNK)):
+            await bulk.tune(conn)
+            people = await self._people(conn, rows)
+            for start in range(0, len(rows), CHUNK):
+                chunk = rows[start:start + CHUNK]
                 await self._import_chunk(conn, chunk, counted, people)
                 progress(len(chunk))
         report.new += counted.new
@@ -57,30 +59,45 @@ class CensusService:
         report.unchanged += counted.unchanged
         return report
 
+    async def _people(self, conn: AsyncConnection, rows: list[CensusRow]
+                      ) -> dict[str, dict[str, int]]:
+        """Member keys of everyone the file lists, by platform and display name; people not
+        known yet are created."""
+        listed = _listed(rows)
+        ids, named, keys = _people_listed(listed)
+        by_id = await census_rows.people_by_id(conn, ids)
+        by_key: dict[str, dict[str, int]] = {platform: {} for platform in listed}
+        for (platform, key), pk in (await census_rows.people_by_name(conn, named)).items():
+            by_key[platform][key] = pk
+        return {platform: _member_pks(names, keys, by_id, by_key[platform])
+                for platform, names in listed.items()}
+
     async def _import_chunk(self, conn: AsyncConnection, chunk: list[CensusRow],
-                            report: ImportReport, people: dict[tuple, int]) -> None:
+                            report: ImportReport, people: dict[str, dict[str, int]]) -> None:
         now = self._clock.now()
-        stored = await census_rows.existing_groups(conn, [(r.platform, r.chat_id) for r in chunk])
-        fresh = [r for r in chunk if (r.platform, r.chat_id) not in stored]
+        keys = [(r.platform, r.chat_id) for r in chunk]
+        stored = await census_rows.existing_groups(conn, keys)
+        fresh = [r for r, key in zip(chunk, keys, strict=True) if key not in stored]
         new_pks = await census_rows.insert_groups(
             conn, [(r.platform, r.chat_id, self._group_values(r)) for r in fresh], now)
-        pks = dict(zip(fresh, new_pks, strict=True))
-        await audit_events(conn, at=now, actor=ACTOR, action="registered", events=[
-            (pk, {"via": "census", "line": r.line}) for r, pk in pks.items()])
+        await census_rows.audit_registered(conn, now, ACTOR, [
+            (pk, r.line) for r, pk in zip(fresh, new_pks, strict=True)])
         report.new += len(fresh)
+        made = iter(new_pks)
+        pks = [stored[key]["id"] if key in stored else next(made) for key in keys]
         diffs = []
-        for row in chunk:
-            old = stored.get((row.platform, row.chat_id))
+        for row, key in zip(chunk, keys, strict=True):
+            old = stored.get(key)
             if old is not None:
-                pks[row] = old["id"]
                 diff = _changes(old, self._group_values(row))
                 if diff:
                     diffs.append((old["id"], diff))
         await census_rows.update_groups(conn, diffs, now)
         await audit_events(conn, at=now, actor=ACTOR, action="census_updated", events=[
             (pk, {"fields": sorted(diff)}) for pk, diff in diffs])
-        changed = {pk for pk, _ in diffs} | await self._sync_members(conn, chunk, pks, people)
-        existing = [pks[r] for r in chunk if (r.platform, r.chat_id) in stored]
+        existing = [old["id"] for old in stored.values()]
+        changed = {pk for pk, _ in diffs} | await self._sync_members(
+            conn, chunk, pks, people, existing)
         report.updated += sum(1 for pk in existing if pk in changed)
         report.unchanged += sum(1 for pk in existing if pk not in changed)
 
@@ -97,31 +114,65 @@ class CensusService:
         return as_utc(datetime.combine(day, time(12), self._tz))
 
     async def _sync_members(self, conn: AsyncConnection, chunk: list[CensusRow],
-                            pks: dict, known: dict[tuple, int]) -> set[int]:
+                            pks: list[int], people: dict[str, dict[str, int]],
+                            existing: list[int]) -> set[int]:
         """Make memberships match the listed members; returns groups whose members changed."""
-        user_ids = {m.user_id for r in chunk for m in r.members if m.user_id is not None}
-        # The same people recur across a chunk's groups: normalise each name once.
-        keys = {m.display_name: "" for r in chunk for m in r.members if m.user_id is None}
-        keys = {name: member_key(name) for name in keys}
-        names = {(r.platform, keys[m.display_name], m.display_name)
-                 for r in chunk for m in r.members if m.user_id is None}
-        people = await census_rows.ensure_people(conn, user_ids, names, known)
-        present = await census_rows.current_members(conn, list(pks.values()))
-        joined, left, changed = [], [], set()
-        for row in chunk:
-            pk = pks[row]
-            wanted = {people[("id", m.user_id)] if m.user_id is not None
-                      else people[("name", row.platform, keys[m.display_name])]
-                      for m in row.members}
+        present = await census_rows.current_members(conn, existing)
+        added, joined, left, changed = [], [], [], set()
+        for row, pk in zip(chunk, pks, strict=True):
+            if not row.members:
+                continue  # nothing listed: nothing to add, and no reason to drop anyone
+            pk_of = people[row.platform]
+            wanted = {pk_of[m.display_name] for m in row.members}
+            if pk not in present:  # registered just now: no one to compare with or to keep
+                added.append((pk, sorted(wanted)))
+                continue
             new = wanted - present[pk]
             # Telegram groups also learn members live; the census only adds to those.
-            gone = (present[pk] - wanted) if row.platform != TELEGRAM and row.members else set()
-            joined += [(pk, m) for m in new]
-            left += [(pk, m) for m in gone]
+            gone = present[pk] - wanted if row.platform != TELEGRAM else _NONE
+            joined += [(pk, m) for m in sorted(new)]
+            left += [(pk, m) for m in sorted(gone)]
             if new or gone:
                 changed.add(pk)
+        await census_rows.add_members(conn, added)
         await census_rows.set_presence(conn, joined, left)
         return changed
+
+
+def _listed(rows: list[CensusRow]) -> dict[str, dict[str, int | None]]:
+    """Display names per platform with their Telegram id (None for a name), in file order."""
+    by_platform: dict[str, list[CensusRow]] = {}
+    for row in rows:
+        by_platform.setdefault(row.platform, []).append(row)
+    return {platform: {m.display_name: m.user_id for r in group for m in r.members}
+            for platform, group in by_platform.items()}
+
+
+def _people_listed(listed: dict[str, dict[str, int | None]]
+                   ) -> tuple[list[int], list[tuple[str, str, str]], dict[str, str]]:
+    """Telegram ids, (platform, name key, first name shown) of people known by name, and the
+    key of each display name (each normalised once, whatever the platforms it appears on)."""
+    keys: dict[str, str] = {}
+    ids: dict[int, None] = {}
+    named: list[tuple[str, str, str]] = []
+    for platform, names in listed.items():
+        first: dict[str, str] = {}  # a new person is created under the first name shown
+        for name, uid in names.items():
+            if uid is not None:
+                ids[uid] = None
+                continue
+            if name not in keys:
+                keys[name] = member_key(name)
+            first.setdefault(keys[name], name)
+        named += [(platform, key, name) for key, name in first.items()]
+    return list(ids), named, keys
+
+
+def _member_pks(names: dict[str, int | None], keys: dict[str, str], by_id: dict[int, int],
+                by_key: dict[str, int]) -> dict[str, int]:
+    """Each display name's member key: by Telegram id, else by normalised name."""
+    return {name: by_key[keys[name]] if uid is None else by_id[uid]
+            for name, uid in names.items()}
 
 
 def _changes(old: dict, values: dict) -> dict:

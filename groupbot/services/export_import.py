@@ -258,11 +258,11 @@ async def _name_members(conn, group_pk: int, changes: list[tuple[str, str]]) -> 
     first = {}
     for name, _ in changes:
         first.setdefault(member_key(name), name)
-    names = {("telegram", key, name) for key, name in first.items()}
-    people = await census_rows.ensure_people(conn, set(), names, {})
-    joined = [(group_pk, people[("name", "telegram", member_key(n))])
+    people = await census_rows.people_by_name(
+        conn, [("telegram", key, name) for key, name in first.items()])
+    joined = [(group_pk, people["telegram", member_key(n)])
               for n, status in changes if status == "member"]
-    left = [(group_pk, people[("name", "telegram", member_key(n))])
+    left = [(group_pk, people["telegram", member_key(n)])
             for n, status in changes if status == "left"]
     await census_rows.set_presence(conn, joined, left)
 

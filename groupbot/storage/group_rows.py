@@ -56,8 +56,12 @@ async def audit_events(conn: AsyncConnection, *, at: datetime, actor: str, actio
     if events:
         await conn.execute(insert(audit), [
             {"at": as_utc(at), "actor": actor, "action": action, "group_id": pk,
-             "detail": json.dumps(detail, ensure_ascii=False, default=str) if detail else None}
-            for pk, detail in events])
+             "detail": audit_detail(detail)} for pk, detail in events])
+
+
+def audit_detail(detail: dict) -> str | None:
+    """An audit row's detail as stored: JSON, or nothing when there is none."""
+    return json.dumps(detail, ensure_ascii=False, default=str) if detail else None
 
 
 async def find_group(conn: AsyncConnection, chat_id: int | str,

@@ -3,13 +3,16 @@
 Run:
   python -m tests.bench.bench_commands [--groups 50000] [--generators demo province]
                                         [--databases sqlite postgresql] [--pg-url URL]
+                                        [--commands import reimport] [--baseline TREE]
 
 For each generator (the project's own district, and tests/bench/province.py written apart from
 it) and database, every command is a `groupbot …` subprocess on a database built beforehand:
 import (new), import (unchanged re-run), match --json, scan --dry-run --json, digest --format
 json, export --format csv. Wall time and peak memory (/usr/bin/time) per command; the core
 columns time the domain work alone (parsing and validating the rows; matching an in-memory
-corpus; deciding every group's lifecycle) in this process.
+corpus; deciding every group's lifecycle) in this process. `--baseline TREE` runs the same
+commands from another checkout too (its "sqlite@baseline" entries), interleaved, so a change is
+measured against the code before it under the same load.
 """
 
 from __future__ import annotations
@@ -57,12 +60,14 @@ def fresh_database(kind: str, workdir: Path, pg_url: str) -> str:
     return pg_url
 
 
-def timed(args: list[str], url: str, clock: str) -> dict:
-    """Run `groupbot ARGS` as a person would; wall seconds and peak RSS."""
+def timed(args: list[str], url: str, clock: str, tree: str | None = None) -> dict:
+    """Run `groupbot ARGS` (from `tree`, else as imported here); wall seconds and peak RSS."""
     env = {**os.environ, "GROUPBOT_DATABASE_URL": url, "GROUPBOT_TEST_NOW": clock}
+    if tree:  # `-m` looks in the working directory first, so the run starts there too
+        env["PYTHONPATH"] = tree
     started = time.perf_counter()
     result = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "groupbot",
-                             *args], env=env, capture_output=True, text=True)
+                             *args], env=env, capture_output=True, text=True, cwd=tree)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"groupbot {' '.join(args)} failed: {result.stderr[-2000:]}")
@@ -106,19 +111,23 @@ def cores(path: Path) -> dict:
             "proposals": len(found), "member_entries": sum(len(r.members) for r in rows)}
 
 
-def bench(generator: str, groups: int, databases: list[str], pg_url: str) -> dict:
-    """Every command on every database for one generator's census."""
+def bench(generator: str, groups: int, databases: list[str], pg_url: str,
+          commands: list[str] | None = None, baseline: str | None = None) -> dict:
+    """The commands (all by default) on every database for one generator's census."""
+    chosen = [(name, args) for name, args in COMMANDS if not commands or name in commands]
     with tempfile.TemporaryDirectory(prefix="groupbot-bench-") as tmp:
         workdir = Path(tmp)
         csv_path = workdir / "census.csv"
         write_census(generator, groups, csv_path)
         out = {"generator": generator, "groups": groups, "core": cores(csv_path)}
+        # The census day of both generators, so scans and digests see a living district.
+        clock = "2026-11-21T10:00:00+08:00"
         for kind in databases:
-            url = fresh_database(kind, workdir, pg_url)
-            # The census day of both generators, so scans and digests see a living district.
-            clock = "2026-11-21T10:00:00+08:00"
-            out[kind] = {name: timed([a.format(csv=csv_path) for a in args], url, clock)
-                         for name, args in COMMANDS}
+            trees = ([(f"{kind}@baseline", baseline)] if baseline else []) + [(kind, None)]
+            for label, tree in trees:
+                url = fresh_database(kind, workdir, pg_url)
+                out[label] = {name: timed([a.format(csv=csv_path) for a in args], url, clock,
+                                          tree) for name, args in chosen}
         return out
 
 
@@ -129,10 +138,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--generators", nargs="+", default=["demo", "province"])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--pg-url", default=PG_URL)
+    parser.add_argument("--commands", nargs="+", choices=[name for name, _ in COMMANDS],
+                        help="only these (the database starts empty: reimport needs import)")
+    parser.add_argument("--baseline", help="another checkout to time the same commands from")
     args = parser.parse_args(argv)
     for generator in args.generators:
-        print(json.dumps(bench(generator, args.groups, args.databases, args.pg_url)),
-              flush=True)
+        print(json.dumps(bench(generator, args.groups, args.databases, args.pg_url,
+                               args.commands, args.baseline)), flush=True)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from groupbot.cli import main
 from groupbot.domain.census import CENSUS_COLUMNS
 from groupbot.importers import census_files
+from groupbot.services import census
 from groupbot.services.census import CensusService
 from groupbot.services.merges import MergeService
 from groupbot.storage.db import make_engine
@@ -155,6 +156,7 @@ def test_a_database_error_rolls_the_whole_file_back(env, db_url, capsys, monkeyp
         await original(self, conn, chunk, report, people)
 
     monkeypatch.setattr(CensusService, "_import_chunk", failing)
+    monkeypatch.setattr(census, "CHUNK", 500)
     run = run_import(capsys, write_census(env / "big.csv", good_rows(700)),
                      write_census(env / "after.csv", good_rows(2, "after")))
     assert run.code == 1
