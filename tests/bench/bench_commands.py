@@ -18,6 +18,7 @@ measured against the code before it under the same load.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import subprocess
@@ -75,7 +76,35 @@ def timed(args: list[str], url: str, clock: str, tree: str | None = None) -> dic
     return {"seconds": round(seconds, 2), "peak_mb": peak_kb // 1024}
 
 
-def cores(path: Path) -> dict:
+# A census file may be at most 50 MB: a province sends one file per 100,000 groups.
+PART_ROWS = 100_000
+
+
+def split_census(path: Path, rows: int) -> list[Path]:
+    """The census as files of at most `rows` groups each (the file itself when it is small)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        parts, writer, out = [], None, None
+        for n, row in enumerate(reader):
+            if n % rows == 0:
+                if out is not None:
+                    out.close()
+                parts.append(path.with_name(f"{path.stem}-{len(parts) + 1:02d}.csv"))
+                out = open(parts[-1], "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+                writer = csv.writer(out)
+                writer.writerow(header)
+            writer.writerow(row)
+        if out is not None:
+            out.close()
+    return parts
+
+
+def _with_files(args: list[str], parts: list[Path]) -> list[str]:
+    return [str(p) for a in args for p in (parts if a == "{csv}" else [a])]
+
+
+def cores(paths: list[Path]) -> dict:
     """The domain's own time on the same rows: parse+validate, match, lifecycle decisions."""
     from groupbot.domain.census import parse_row
     from groupbot.domain.lexicon import Lexicon
@@ -86,7 +115,7 @@ def cores(path: Path) -> dict:
     from groupbot.importers.census_files import read_rows
 
     started = time.perf_counter()
-    rows = [parse_row(raw, line) for line, raw in read_rows(path)]
+    rows = [parse_row(raw, line) for path in paths for line, raw in read_rows(path)]
     parsed = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -119,15 +148,17 @@ def bench(generator: str, groups: int, databases: list[str], pg_url: str,
         workdir = Path(tmp)
         csv_path = workdir / "census.csv"
         write_census(generator, groups, csv_path)
-        out = {"generator": generator, "groups": groups, "core": cores(csv_path)}
+        parts = split_census(csv_path, PART_ROWS)
+        out = {"generator": generator, "groups": groups, "files": len(parts),
+               "core": cores(parts)}
         # The census day of both generators, so scans and digests see a living district.
         clock = "2026-11-21T10:00:00+08:00"
         for kind in databases:
             trees = ([(f"{kind}@baseline", baseline)] if baseline else []) + [(kind, None)]
             for label, tree in trees:
                 url = fresh_database(kind, workdir, pg_url)
-                out[label] = {name: timed([a.format(csv=csv_path) for a in args], url, clock,
-                                          tree) for name, args in chosen}
+                out[label] = {name: timed(_with_files(args, parts), url, clock, tree)
+                              for name, args in chosen}
         return out
 
 
