@@ -17,6 +17,7 @@ from groupbot.storage.group_rows import TELEGRAM, audit_events
 
 CHUNK = 5000
 ACTOR = "census"
+FRESH_STATISTICS_ROWS = 10_000  # a file this large changes the tables' statistics
 _NONE: frozenset[int] = frozenset()
 
 
@@ -54,6 +55,9 @@ class CensusService:
                 chunk = rows[start:start + CHUNK]
                 await self._import_chunk(conn, chunk, counted, people)
                 progress(len(chunk))
+            if len(rows) >= FRESH_STATISTICS_ROWS:
+                # Autovacuum analyses later: the next command would plan on stale counts.
+                await bulk.analyze(conn, ("groups", "members", "memberships"))
         report.new += counted.new
         report.updated += counted.updated
         report.unchanged += counted.unchanged

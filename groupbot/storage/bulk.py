@@ -144,3 +144,10 @@ def bound(conn: AsyncConnection, table: Table, columns: Sequence[str],
 
 def _same(value):
     return value
+
+
+@_translated
+async def analyze(conn: AsyncConnection, tables: Sequence[str]) -> None:
+    """Fresh planner statistics for tables just filled (PostgreSQL; SQLite plans without)."""
+    if conn.dialect.name != "sqlite":
+        await run(conn, f"ANALYZE {', '.join(tables)}")

@@ -1,13 +1,16 @@
 """Census import through `groupbot import`: formats, encodings, idempotence, bad rows."""
 
+import asyncio
 import json
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import text
 
 from groupbot.cli import main
 from groupbot.domain.census import CENSUS_COLUMNS
 from tests.clocks import now, suite_clock
+from tests.db_helpers import fetch
 
 ROWS = [
     ["wechat", "wx-001", "【重要】涌金门社区消防安全工作群", "消防台账报送", "王轩",
@@ -165,3 +168,14 @@ def test_executing_a_merge_supersedes_overlapping_proposals(env, capsys):
 
     assert main(["import", str(write_csv(env / "census.csv", DUPLICATES))]) == 0
     assert asyncio.run(scenario()) == ("executed", "superseded")
+
+
+def test_a_large_file_leaves_fresh_planner_statistics(env, capsys, db_url, monkeypatch):
+    """PostgreSQL plans the next command on counts taken after the import, not before it."""
+    monkeypatch.setattr("groupbot.services.census.FRESH_STATISTICS_ROWS", 3)
+    assert main(["import", str(write_csv(env / "census.csv", ROWS))]) == 0
+    if not db_url.startswith("postgres"):
+        return  # SQLite plans without statistics: nothing to refresh
+    rows = asyncio.run(fetch(db_url, text(
+        "SELECT relname, reltuples FROM pg_class WHERE relname IN ('groups', 'memberships')")))
+    assert dict(rows) == {"groups": 3, "memberships": 8}
