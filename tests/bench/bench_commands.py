@@ -162,13 +162,19 @@ def bench(generator: str, groups: int, databases: list[str], pg_url: str,
         return out
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Print one JSON line per generator."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_arguments(doc: str) -> argparse.ArgumentParser:
+    """The options every end-to-end benchmark takes: size, generators, databases."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--groups", type=int, default=50_000)
     parser.add_argument("--generators", nargs="+", default=["demo", "province"])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--pg-url", default=PG_URL)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print one JSON line per generator."""
+    parser = bench_arguments(__doc__)
     parser.add_argument("--commands", nargs="+", choices=[name for name, _ in COMMANDS],
                         help="only these (the database starts empty: reimport needs import)")
     parser.add_argument("--baseline", help="another checkout to time the same commands from")

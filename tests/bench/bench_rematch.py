@@ -14,7 +14,6 @@ same corpora: `propose` in full and `propose_again` after the change.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import csv
 import json
@@ -23,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench.bench_commands import PG_URL, fresh_database, timed, write_census
+from tests.bench.bench_commands import bench_arguments, fresh_database, timed, write_census
 
 CLOCK = "2026-11-21T10:00:00+08:00"
 
@@ -130,11 +129,7 @@ def bench(generator: str, groups: int, databases: list[str], pg_url: str,
 
 def main(argv: list[str] | None = None) -> None:
     """Print one JSON line per generator."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--groups", type=int, default=50_000)
-    parser.add_argument("--generators", nargs="+", default=["demo", "province"])
-    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
-    parser.add_argument("--pg-url", default=PG_URL)
+    parser = bench_arguments(__doc__)
     parser.add_argument("--changed", type=float, default=0.01)
     args = parser.parse_args(argv)
     for generator in args.generators:
