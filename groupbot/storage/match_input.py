@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from groupbot.domain.events import PRESENT_STATUSES, GroupStatus
 from groupbot.storage.activity import group_activity, members, memberships
+from groupbot.storage.bulk import fetch_plain
 from groupbot.storage.group_rows import groups
-from groupbot.storage.sqlx import fetch_plain
 
 OUT_OF_PLAY = (GroupStatus.MERGED, GroupStatus.ARCHIVED)
 

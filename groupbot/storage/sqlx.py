@@ -32,20 +32,3 @@ def greatest(current, incoming):
         (incoming > current, incoming),
         else_=current,
     )
-
-
-
-async def fetch_plain(conn: AsyncConnection, statement) -> list[tuple]:
-    """Every row of a large read as plain tuples, straight from the driver.
-
-    SQLAlchemy's async adapters hand rows over one at a time; for a million rows of ids and
-    keys that costs more than the query. Only for columns the driver returns as they are
-    stored (integers, text).
-    """
-    compiled = statement.compile(dialect=conn.dialect,
-                                 compile_kwargs={"render_postcompile": True})
-    params = [compiled.params[name] for name in compiled.positiontup or ()]
-    driver = (await conn.get_raw_connection()).driver_connection
-    if conn.dialect.name == "sqlite":
-        return list(await driver.execute_fetchall(str(compiled), params))
-    return [tuple(record) for record in await driver.fetch(str(compiled), *params)]
