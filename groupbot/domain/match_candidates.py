@@ -66,7 +66,8 @@ def find_candidates(corpus: Corpus, settings: CandidateSettings = CandidateSetti
     sizes = np.diff(matrix.indptr).astype(np.int64)
     probes_row, probes_tok = _prefix_probes(matrix, df, sizes, settings)
     postings = matrix.tocsc()
-    left_parts, right_parts = [], []
+    n = np.int64(corpus.size)
+    key_parts, shared_parts = [], []
     for rows, toks in _chunks(probes_row, probes_tok, df, settings.probe_budget):
         left, right = _expand(rows, toks, postings)
         keep = (right != left) & ((sizes[right] > sizes[left])
@@ -75,17 +76,30 @@ def find_candidates(corpus: Corpus, settings: CandidateSettings = CandidateSetti
         if plausible is not None:
             keep = plausible(left, right)
             left, right = left[keep], right[keep]
-        keys = distinct(left * np.int64(corpus.size) + right)
-        left_parts.append(keys // corpus.size)
-        right_parts.append(keys % corpus.size)
+        keys = distinct(left * n + right)
+        left, right = keys // n, keys % n
+        # Verified chunk by chunk: only true candidates are kept, however many pairs the
+        # probes find (a province's recurring names make hundreds of millions).
+        shared = _overlaps(matrix, left, right, settings.verify_chunk)
+        keep = (shared >= settings.min_shared) & (
+            shared >= settings.min_containment * np.minimum(sizes[left], sizes[right]))
+        key_parts.append(keys[keep])
+        shared_parts.append(shared[keep])
     del probes_row, probes_tok, postings
-    left = np.concatenate(left_parts) if left_parts else np.empty(0, np.int64)
-    right = np.concatenate(right_parts) if right_parts else np.empty(0, np.int64)
-    left, right = _dedupe(left, right, corpus.size)
-    shared = _overlaps(matrix, left, right, settings.verify_chunk)
-    smaller = np.minimum(sizes[left], sizes[right])
-    keep = (shared >= settings.min_shared) & (shared >= settings.min_containment * smaller)
-    return Candidates(left[keep], right[keep], shared[keep])
+    keys, shared = _first_of_each(key_parts, shared_parts)
+    return Candidates(keys // n, keys % n, shared)
+
+
+def _first_of_each(key_parts: list, shared_parts: list) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs found by any chunk, once each, in key order, with their shared counts."""
+    if not key_parts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    keys, shared = np.concatenate(key_parts), np.concatenate(shared_parts)
+    order = np.argsort(keys, kind="stable")
+    keys, shared = keys[order], shared[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return keys[first], shared[first]
 
 
 def _by_rarity(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -135,13 +149,6 @@ def _expand(rows: np.ndarray, toks: np.ndarray, postings: sparse.csc_matrix):
     offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
     right = postings.indices[offsets + np.arange(total, dtype=np.int64)].astype(np.int64)
     return np.repeat(rows.astype(np.int64), lengths), right
-
-
-def _dedupe(left: np.ndarray, right: np.ndarray, n: int):
-    if not len(left):
-        return left, right
-    keys = distinct(left * np.int64(n) + right)
-    return keys // n, keys % n
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
