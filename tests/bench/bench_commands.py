@@ -104,8 +104,9 @@ def _with_files(args: list[str], parts: list[Path]) -> list[str]:
     return [str(p) for a in args for p in (parts if a == "{csv}" else [a])]
 
 
-def cores(paths: list[Path]) -> dict:
-    """The domain's own time on the same rows: parse+validate, match, lifecycle decisions."""
+def cores(paths: list[Path], match: bool = True) -> dict:
+    """The domain's own time on the same rows: parse+validate, match (unless not timed),
+    lifecycle decisions."""
     from groupbot.domain.census import parse_row
     from groupbot.domain.lexicon import Lexicon
     from groupbot.domain.lifecycle import GroupLife, LifecycleSettings, decide
@@ -126,7 +127,7 @@ def cores(paths: list[Path]) -> dict:
                           [r.purpose for r in rows], lists,
                           member_count=[r.member_count for r in rows], activity=[0] * len(rows),
                           created=[r.created for r in rows], expires=[r.expires for r in rows])
-    found = propose(corpus, Lexicon.default())
+    found = propose(corpus, Lexicon.default()) if match else []
     matched = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -150,7 +151,7 @@ def bench(generator: str, groups: int, databases: list[str], pg_url: str,
         write_census(generator, groups, csv_path)
         parts = split_census(csv_path, PART_ROWS)
         out = {"generator": generator, "groups": groups, "files": len(parts),
-               "core": cores(parts)}
+               "core": cores(parts, match=any(name == "match" for name, _ in chosen))}
         # The census day of both generators, so scans and digests see a living district.
         clock = "2026-11-21T10:00:00+08:00"
         for kind in databases:
