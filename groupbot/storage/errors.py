@@ -24,6 +24,8 @@ def is_transient(error: BaseException | None) -> bool:
 
 
 def is_conflict(error: BaseException | None) -> bool:
-    """A deadlock or serialization failure: the transaction may simply be run again."""
+    """Lost to another worker's transaction, which may simply be run again: a deadlock, a
+    serialization failure, or a key that worker inserted meanwhile (two workers registering
+    the same new group at once; run again, the transaction finds it)."""
     state = getattr(getattr(error, "orig", None), "sqlstate", None) or ""
-    return state in ("40001", "40P01")
+    return state in ("40001", "40P01", "23505")

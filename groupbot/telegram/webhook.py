@@ -109,7 +109,7 @@ class WebhookIntake:
         for waiting in batch:
             delivery = waiting.delivery
             try:
-                await self._ingest.commit_received([delivery])
+                await self._commit_retrying([delivery])
             except Exception as exc:
                 if is_transient(exc):
                     self._fail([waiting])
