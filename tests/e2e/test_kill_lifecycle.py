@@ -90,7 +90,11 @@ async def test_sigkill_during_lifecycle_scan(db_url, tmp_path, monkeypatch):
         # The first worker is killed once the scan has committed and its messages are going
         # out; each later one at a random moment of its life.
         first = killer.spawn(config, log)
-        api.wait_for_call("sendMessage", timeout=60)
+        # A message to a district group: the scan's (the digest's go to the admin chat).
+        district = {chat_id(i) for i in range(count)}
+        assert api.wait_for(lambda a: any(
+            c["method"] == "sendMessage" and c["params"].get("chat_id") in district
+            for c in a.calls), timeout=60), log.read_text()[-3000:]
         killer.kill(first)
         time.sleep(IN_FLIGHT)
         ambiguous |= {identity(call) for call in sends(api)} & await asyncio.to_thread(
